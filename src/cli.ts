@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, ENV_NAMES, loadConfig, type Config, type ConfigInput } from './config.js';
+import { ListenError } from './gateways/listen.js';
+import { SHUTDOWN_NOTICE, startServer } from './server.js';
+
+const program = new Command();
+program
+  .name('parley')
+  .description('One chat, many doors: TCP (text and JSON lines), Socket.IO and HTTP.')
+  .version('0.1.0');
+
+const env = (key: keyof Config): string => ENV_NAMES[key];
+
+program
+  .command('serve')
+  .description('run the chat server')
+  .addOption(new Option('--port <port>', `HTTP and Socket.IO port [${env('port')}, default 3000]`))
+  .addOption(new Option('--tcp-port <port>', `TCP port, text and JSON lines [${env('tcpPort')}, default 4000]`))
+  .addOption(new Option('--host <host>', `address to listen on [${env('host')}, default 0.0.0.0]`))
+  .addOption(new Option('--data-dir <dir>', `folder of the SQLite history [${env('dataDir')}, default ./data]`))
+  .addOption(new Option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent [${env('logLevel')}, default info]`))
+  .addOption(new Option('--default-room <room>', `room every new session starts in [${env('defaultRoom')}, default general]`))
+  .addOption(new Option('--history-on-join <n>', `messages shown on join [${env('historyOnJoin')}, default 20]`))
+  .addOption(new Option('--max-message-length <n>', `characters per message [${env('maxMessageLength')}, default 4000]`))
+  .addOption(new Option('--max-line-bytes <n>', `TCP line limit in bytes [${env('maxLineBytes')}, default 8192]`))
+  .addOption(new Option('--max-outbuf-bytes <n>', `per-connection send buffer before a slow reader is dropped [${env('maxOutbufBytes')}, default 1048576]`))
+  .addOption(new Option('--idle-timeout <seconds>', `close silent TCP sessions after this long; 0 = never [${env('idleTimeout')}, default 0]`))
+  .addOption(new Option('--cors-origin <origins>', `comma-separated origins allowed by CORS [${env('corsOrigin')}, default same origin only]`))
+  .addOption(new Option('--durability <mode>', `full: fsync each write batch; normal: survive process crashes only [${env('durability')}, default full]`))
+  .addOption(new Option('--no-console', `do not read operator lines from standard input [${env('console')}]`))
+  .addHelpText('after', '\nEach option can also be set by its environment variable or in a .env file; flags win, then the environment, then .env.')
+  .action(async (options: Record<string, unknown>) => {
+    const flags: ConfigInput = { ...options };
+    // commander sets console=true unless --no-console was given; only the flag's "false" is a choice.
+    if (options.console === true) delete flags.console;
+    await serve(flags);
+  });
+
+program
+  .command('connect')
+  .description('chat from the terminal (JSON-lines client)')
+  .argument('[target]', 'host[:port] of a Parley TCP door', '127.0.0.1:4000')
+  .option('--name <name>', 'your name (asked for if absent)')
+  .option('--room <room>', 'room to join after connecting')
+  .option('--no-color', 'no colours (also off with NO_COLOR or when not a terminal)')
+  .action(async (target: string, options: { name?: string; room?: string; color: boolean }) => {
+    const { parseTarget, runConnect } = await import('../clients/cli/connect.js');
+    const { host, port } = parseTarget(target);
+    process.exitCode = await runConnect({ host, port, name: options.name, room: options.room, color: options.color });
+  });
+
+async function serve(flags: ConfigInput): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(flags);
+  } catch (error) {
+    if (error instanceof ConfigError) return fatal(error.message);
+    throw error;
+  }
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    if (error instanceof ListenError) return fatal(error.message);
+    if (error instanceof Error && /database|SQLITE|EACCES|ENOENT/i.test(`${error.message} ${String((error as NodeJS.ErrnoException).code)}`)) {
+      return fatal(`Cannot open the history store in ${config.dataDir}: ${error.message}`);
+    }
+    throw error;
+  }
+  const running = server;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      running.logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    running.logger.info({ signal }, 'shutting down');
+    // A hard deadline, so a stuck client can never keep the process alive.
+    setTimeout(() => process.exit(1), 5000).unref();
+    void running.stop(SHUTDOWN_NOTICE).then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function fatal(message: string): void {
+  process.stderr.write(`parley: ${message}\n`);
+  process.exitCode = 2;
+}
+
+await program.parseAsync(process.argv);

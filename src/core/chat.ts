@@ -1,0 +1,409 @@
+import type { Bus, Envelope } from '../bus/bus.js';
+import type { Store } from '../store/store.js';
+import type { Door } from './door.js';
+import { chatError, type ChatError } from './errors.js';
+import { checkName, checkRoom, foldName } from './names.js';
+import { PRECONDITIONS } from './preconditions.js';
+import { Room } from './room.js';
+import { sanitizeText } from './sanitize.js';
+import { Session } from './session.js';
+import type {
+  ChatEvent,
+  ChatMessage,
+  Command,
+  HistoryQuery,
+  JoinedReply,
+  MessageKind,
+  Outcome,
+  Reply,
+  RoomSummary,
+  UserRef,
+} from './types.js';
+
+export interface ChatOptions {
+  readonly store: Store;
+  readonly bus: Bus;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  /** Unique ids for sessions and messages. */
+  readonly newId: () => string;
+  readonly defaultRoom?: string;
+  readonly maxMessageLength?: number;
+  readonly historyOnJoin?: number;
+  readonly maxRoomsPerSession?: number;
+}
+
+type Handler<T extends Command['type']> = (
+  session: Session,
+  command: Extract<Command, { type: T }>,
+) => Outcome | Promise<Outcome>;
+
+const ok = (reply: Reply): Outcome => ({ ok: true, reply });
+const fail = (error: ChatError): Outcome => ({ ok: false, error });
+
+/**
+ * The chat itself: sessions, names, rooms, messages. Does no I/O of its own: history goes
+ * through the Store, events through the Bus, and doors are handed events to write.
+ * Contract: a room's messages are published in `seq` order, each only after it is durable.
+ */
+export class Chat {
+  readonly defaultRoom: string;
+  readonly maxMessageLength: number;
+  readonly #historyOnJoin: number;
+  readonly #maxRooms: number;
+  readonly #store: Store;
+  readonly #bus: Bus;
+  readonly #clock: () => number;
+  readonly #newId: () => string;
+  readonly #sessions = new Map<string, Session>();
+  readonly #names = new Map<string, Session>();
+  readonly #rooms = new Map<string, Room>();
+  readonly #unsubscribe: () => void;
+  #closing = false;
+
+  private constructor(options: ChatOptions) {
+    this.defaultRoom = options.defaultRoom ?? 'general';
+    this.maxMessageLength = options.maxMessageLength ?? 4000;
+    this.#historyOnJoin = options.historyOnJoin ?? 20;
+    this.#maxRooms = options.maxRoomsPerSession ?? 50;
+    this.#store = options.store;
+    this.#bus = options.bus;
+    this.#clock = options.clock;
+    this.#newId = options.newId;
+    this.#unsubscribe = this.#bus.subscribe((envelope) => this.#route(envelope));
+  }
+
+  /** Loads the rooms the store knows, so sequence numbers continue where they stopped. */
+  static async create(options: ChatOptions): Promise<Chat> {
+    const chat = new Chat(options);
+    for (const record of await options.store.loadRooms()) {
+      chat.#rooms.set(record.name, new Room(record.name, record.topic, record.lastSeq, record.lastTs));
+    }
+    return chat;
+  }
+
+  // ---- sessions -------------------------------------------------------------------------
+
+  /** A new, nameless session behind `link` of `door`. Returns its id. */
+  connect<L>(door: Door<L>, link: L): string {
+    const session = new Session(this.#newId(), door as Door<unknown>, link);
+    this.#sessions.set(session.id, session);
+    return session.id;
+  }
+
+  /** Ends a session for any reason: leaves its rooms (others are told) and frees its name. */
+  disconnect(sessionId: string, reason = 'Quit'): void {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    for (const roomName of [...session.rooms]) this.#part(session, roomName, reason);
+    if (session.key !== null) this.#names.delete(session.key);
+    this.#sessions.delete(sessionId);
+  }
+
+  nameOf(sessionId: string): string | null {
+    return this.#sessions.get(sessionId)?.name ?? null;
+  }
+
+  roomsOf(sessionId: string): string[] {
+    return [...(this.#sessions.get(sessionId)?.rooms ?? [])];
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Runs one command for one session; preconditions are checked here, from the table. */
+  async execute(sessionId: string, command: Command): Promise<Outcome> {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return fail(chatError('bad_request', 'This session has ended.'));
+    if (this.#closing) return fail(chatError('shutting_down'));
+    const pre = PRECONDITIONS[command.type];
+    if (pre.named && session.name === null) return fail(chatError('not_registered'));
+    if (pre.member && 'room' in command) {
+      const room = checkRoom(command.room);
+      if ('error' in room) return fail(room.error);
+      if (!session.rooms.has(room.room)) {
+        return fail(chatError('not_in_room', `You are not in #${room.room}.`));
+      }
+    }
+    const handler = this.#handlers[command.type] as Handler<typeof command.type>;
+    return handler(session, command);
+  }
+
+  readonly #handlers: { [T in Command['type']]: Handler<T> } = {
+    register: (s, c) => this.#register(s, c.name),
+    join: (s, c) => this.#join(s, c.room),
+    leave: (s, c) => {
+      const room = this.#roomKey(c.room);
+      this.#part(s, room, c.reason ?? 'Left');
+      return ok({ type: 'left', room });
+    },
+    say: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'chat', s),
+    action: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'action', s),
+    typing: (s, c) => {
+      const room = this.#roomKey(c.room);
+      this.#publish({ audience: { kind: 'room', room }, event: { type: 'typing', room, user: ref(s) }, except: s.id });
+      return ok({ type: 'typing' });
+    },
+    msg: (s, c) => this.#privateMessage(s, c.to, c.text, c.action ?? false),
+    nick: (s, c) => this.#rename(s, c.name),
+    topic: (s, c) => this.#topic(s, this.#roomKey(c.room), c.text),
+    who: (_s, c) => {
+      const room = checkRoom(c.room);
+      if ('error' in room) return fail(room.error);
+      return ok({ type: 'who', room: room.room, users: this.members(room.room) ?? [] });
+    },
+    rooms: () => ok({ type: 'rooms', rooms: this.listRooms() }),
+    history: async (_s, c) => {
+      const room = checkRoom(c.room);
+      if ('error' in room) return fail(room.error);
+      const messages = await this.history(room.room, c.query);
+      if (!Array.isArray(messages)) return fail(messages);
+      return ok({ type: 'history', room: room.room, messages });
+    },
+    quit: (s, c) => {
+      this.disconnect(s.id, c.reason ? `Quit: ${c.reason}` : 'Quit');
+      return ok({ type: 'bye' });
+    },
+  };
+
+  // ---- queries shared by every door -----------------------------------------------------
+
+  listRooms(): RoomSummary[] {
+    return [...this.#rooms.values()]
+      .filter((room) => room.members.size > 0 || room.lastSeq > 0)
+      .map((room) => ({ name: room.name, topic: room.topic, members: room.members.size, lastActivity: room.lastTs }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The room's members by name, or null if there is no such room. */
+  members(roomName: string): UserRef[] | null {
+    const room = this.#rooms.get(roomName);
+    if (!room) return null;
+    return [...room.members].map(ref).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  roomExists(roomName: string): boolean {
+    const room = this.#rooms.get(roomName);
+    return room !== undefined && (room.members.size > 0 || room.lastSeq > 0);
+  }
+
+  async history(roomName: string, query: HistoryQuery): Promise<ChatMessage[] | ChatError> {
+    try {
+      return await this.#store.history(roomName, query);
+    } catch (error) {
+      return chatError('store_unavailable', `History is unavailable: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Posts into a room under a name that is not a session (the operator's bots, webhooks).
+   * Refused if a connected user holds that name, so nobody can be impersonated.
+   */
+  async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat'): Promise<Outcome> {
+    const name = checkName(author);
+    if ('error' in name) return fail(name.error);
+    if (this.#names.has(foldName(name.name))) {
+      return fail(chatError('name_taken', `"${name.name}" is a connected user's name.`));
+    }
+    const room = checkRoom(roomName);
+    if ('error' in room) return fail(room.error);
+    if (this.#closing) return fail(chatError('shutting_down'));
+    return this.#post(name.name, room.room, text, kind, null);
+  }
+
+  /** An operator line to every session on every node. */
+  broadcast(from: string, text: string): void {
+    const clean = sanitizeText(text).trim();
+    if (clean === '') return;
+    this.#publish({ audience: { kind: 'all' }, event: { type: 'broadcast', from, text: clean, ts: this.#clock() } });
+  }
+
+  /** Tells every local session why it is being closed, then refuses further commands. */
+  shutdown(reason: string): void {
+    this.#closing = true;
+    this.#deliverAll({ type: 'disconnect', reason });
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  // ---- command handlers -----------------------------------------------------------------
+
+  async #register(session: Session, raw: string): Promise<Outcome> {
+    if (session.name !== null) return fail(chatError('already_registered'));
+    const claimed = this.#claimName(session, raw);
+    if (claimed) return fail(claimed);
+    const joined = await this.#join(session, this.defaultRoom);
+    if (!joined.ok || joined.reply.type !== 'joined') return joined;
+    return ok({ type: 'registered', name: session.name ?? '', joined: joined.reply });
+  }
+
+  #claimName(session: Session, raw: string): ChatError | null {
+    const checked = checkName(raw);
+    if ('error' in checked) return checked.error;
+    const key = foldName(checked.name);
+    const holder = this.#names.get(key);
+    if (holder && holder !== session) {
+      return chatError('name_taken', `Name "${checked.name}" is already taken.`);
+    }
+    if (session.key !== null) this.#names.delete(session.key);
+    session.name = checked.name;
+    session.key = key;
+    this.#names.set(key, session);
+    return null;
+  }
+
+  async #join(session: Session, raw: string): Promise<Outcome> {
+    const checked = checkRoom(raw);
+    if ('error' in checked) return fail(checked.error);
+    const name = checked.room;
+    const fresh = !session.rooms.has(name);
+    if (fresh && session.rooms.size >= this.#maxRooms) {
+      return fail(chatError('too_many_rooms', `You can be in at most ${this.#maxRooms} rooms.`));
+    }
+    let room = this.#rooms.get(name);
+    if (!room) {
+      room = new Room(name, '', 0, null);
+      this.#rooms.set(name, room);
+    }
+    if (fresh) {
+      room.add(session);
+      session.rooms.add(name);
+      this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: ref(session) }, except: session.id });
+    }
+    const history = this.#historyOnJoin > 0 && room.lastSeq > 0 ? await this.history(name, { limit: this.#historyOnJoin }) : [];
+    const reply: JoinedReply = {
+      type: 'joined',
+      room: name,
+      topic: room.topic,
+      users: this.members(name) ?? [],
+      history: Array.isArray(history) ? history : [],
+      fresh,
+    };
+    return ok(reply);
+  }
+
+  #part(session: Session, roomName: string, reason: string): void {
+    const room = this.#rooms.get(roomName);
+    session.rooms.delete(roomName);
+    if (!room) return;
+    room.remove(session);
+    this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: ref(session), reason } });
+    if (room.members.size === 0 && room.lastSeq === 0 && roomName !== this.defaultRoom) this.#rooms.delete(roomName);
+  }
+
+  async #post(author: string, roomName: string, raw: string, kind: MessageKind, sender: Session | null): Promise<Outcome> {
+    const text = sanitizeText(raw).trim();
+    if (text === '') return fail(chatError('empty_message'));
+    if (text.length > this.maxMessageLength && [...text].length > this.maxMessageLength) {
+      return fail(chatError('message_too_long', `A message can have at most ${this.maxMessageLength} characters.`));
+    }
+    let room = this.#rooms.get(roomName);
+    if (!room) {
+      room = new Room(roomName, '', 0, null);
+      this.#rooms.set(roomName, room);
+    }
+    const message: ChatMessage = { id: this.#newId(), room: roomName, seq: ++room.lastSeq, kind, author, text, ts: this.#clock() };
+    try {
+      await this.#store.append(message);
+    } catch (error) {
+      return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));
+    }
+    room.lastTs = message.ts;
+    if (kind === 'topic') room.topic = text;
+    this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id });
+    return ok({ type: 'sent', message });
+  }
+
+  #privateMessage(session: Session, to: string, raw: string, action: boolean): Outcome {
+    const target = this.#names.get(foldName(to.trim()));
+    if (!target || target.name === null) return fail(chatError('no_such_user', `No user is called "${to}".`));
+    const text = sanitizeText(raw).trim();
+    if (text === '') return fail(chatError('empty_message'));
+    if (text.length > this.maxMessageLength) return fail(chatError('message_too_long'));
+    const event: ChatEvent = { type: 'private', id: this.#newId(), from: session.name ?? '', to: target.name, text, action, ts: this.#clock() };
+    this.#publish({ audience: { kind: 'user', key: target.key ?? '' }, event });
+    return ok({ type: 'private_sent', id: event.id, to: target.name, ts: event.ts });
+  }
+
+  #rename(session: Session, raw: string): Outcome {
+    const from = session.name ?? '';
+    const refused = this.#claimName(session, raw);
+    if (refused) return fail(refused);
+    const to = session.name ?? '';
+    if (from !== to) {
+      this.#publish({ audience: { kind: 'rooms', rooms: [...session.rooms] }, event: { type: 'rename', from, to, id: session.id } });
+    }
+    return ok({ type: 'renamed', from, to });
+  }
+
+  async #topic(session: Session, roomName: string, text: string | undefined): Promise<Outcome> {
+    const room = this.#rooms.get(roomName);
+    if (text === undefined || text.trim() === '') return ok({ type: 'topic', room: roomName, topic: room?.topic ?? '' });
+    const posted = await this.#post(session.name ?? '', roomName, text, 'topic', session);
+    if (!posted.ok || posted.reply.type !== 'sent') return posted;
+    return ok({ type: 'topic', room: roomName, topic: posted.reply.message.text, message: posted.reply.message });
+  }
+
+  #roomKey(raw: string): string {
+    const checked = checkRoom(raw);
+    return 'room' in checked ? checked.room : raw;
+  }
+
+  // ---- routing ----------------------------------------------------------------------------
+
+  #publish(envelope: Envelope): void {
+    this.#bus.publish(envelope);
+  }
+
+  /** Delivers an envelope from the bus to this node's sessions. */
+  #route(envelope: Envelope): void {
+    const { audience, event } = envelope;
+    switch (audience.kind) {
+      case 'room': {
+        const room = this.#rooms.get(audience.room);
+        if (room) this.#deliverRoom(room, event, envelope);
+        return;
+      }
+      case 'rooms': {
+        const seen = new Set<Session>();
+        for (const name of audience.rooms) for (const member of this.#rooms.get(name)?.members ?? []) seen.add(member);
+        for (const member of seen) member.door.deliver(event, new Set([member.link]));
+        return;
+      }
+      case 'user': {
+        const session = this.#names.get(audience.key);
+        if (session) session.door.deliver(event, new Set([session.link]));
+        return;
+      }
+      case 'all':
+        this.#deliverAll(event);
+        return;
+    }
+  }
+
+  #deliverRoom(room: Room, event: ChatEvent, envelope: Envelope): void {
+    const except = envelope.except ?? envelope.author;
+    const excluded = except === undefined ? undefined : this.#sessions.get(except);
+    for (const [door, links] of room.linksByDoor()) {
+      const skip = excluded && excluded.door === door && (envelope.except !== undefined || !door.echoOwnMessages);
+      door.deliver(event, links, skip ? excluded.link : undefined);
+    }
+  }
+
+  #deliverAll(event: ChatEvent): void {
+    const byDoor = new Map<Door<unknown>, Set<unknown>>();
+    for (const session of this.#sessions.values()) {
+      let links = byDoor.get(session.door);
+      if (!links) byDoor.set(session.door, (links = new Set()));
+      links.add(session.link);
+    }
+    for (const [door, links] of byDoor) door.deliver(event, links);
+  }
+}
+
+function ref(session: Session): UserRef {
+  return { id: session.id, name: session.name ?? '' };
+}

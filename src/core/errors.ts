@@ -1,0 +1,49 @@
+/**
+ * Every error the chat can report, as data. Codes are part of the wire protocol:
+ * once published they stay stable. Each edge turns an error into its own form
+ * (a text line, a JSON error object, an HTTP status, a Socket.IO ack).
+ */
+export const ERRORS = {
+  bad_request: { status: 400, text: 'The request is malformed.' },
+  unknown_command: { status: 400, text: 'Unknown command.' },
+  usage: { status: 400, text: 'Wrong arguments.' },
+  not_registered: { status: 401, text: 'Choose a name first.' },
+  already_registered: { status: 409, text: 'You already have a name; use /nick to change it.' },
+  invalid_name: { status: 400, text: 'That name is not allowed.' },
+  name_taken: { status: 409, text: 'That name is already taken.' },
+  invalid_room: { status: 400, text: 'That room name is not allowed.' },
+  no_such_room: { status: 404, text: 'No such room.' },
+  not_in_room: { status: 409, text: 'You are not in that room.' },
+  no_such_user: { status: 404, text: 'No such user.' },
+  empty_message: { status: 400, text: 'The message is empty.' },
+  message_too_long: { status: 413, text: 'The message is too long.' },
+  line_too_long: { status: 413, text: 'The line is too long.' },
+  too_many_rooms: { status: 429, text: 'You are in too many rooms.' },
+  store_unavailable: { status: 503, text: 'History storage is unavailable.' },
+  shutting_down: { status: 503, text: 'The server is shutting down.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ChatError {
+  readonly code: ErrorCode;
+  readonly text: string;
+}
+
+export function chatError(code: ErrorCode, text: string = ERRORS[code].text): ChatError {
+  return { code, text };
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERRORS[code].status;
+}
+
+export function isChatError(value: unknown): value is ChatError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ChatError).code === 'string' &&
+    (value as ChatError).code in ERRORS &&
+    typeof (value as ChatError).text === 'string'
+  );
+}

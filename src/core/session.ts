@@ -1,0 +1,15 @@
+import type { Door } from './door.js';
+
+/** One connection's identity in the chat. Owned by the core; doors keep only its id. */
+export class Session {
+  name: string | null = null;
+  /** Folded name, the key of the name registry. */
+  key: string | null = null;
+  readonly rooms = new Set<string>();
+
+  constructor(
+    readonly id: string,
+    readonly door: Door<unknown>,
+    readonly link: unknown,
+  ) {}
+}

@@ -1,0 +1,107 @@
+import type { ChatError } from './errors.js';
+
+/** chat: a plain line; action: /me; topic: a topic change (stored, sequenced like chat). */
+export type MessageKind = 'chat' | 'action' | 'topic';
+
+/**
+ * A room message as stored and delivered. Persisted fields stay stable once written:
+ * `seq` is strictly increasing per room, and every member receives a room's messages
+ * in `seq` order.
+ */
+export interface ChatMessage {
+  readonly id: string;
+  readonly room: string;
+  readonly seq: number;
+  readonly kind: MessageKind;
+  readonly author: string;
+  readonly text: string;
+  /** Server time, milliseconds since the epoch. */
+  readonly ts: number;
+}
+
+export interface RoomSummary {
+  readonly name: string;
+  readonly topic: string;
+  readonly members: number;
+  /** Time of the last stored message, or null when the room has none. */
+  readonly lastActivity: number | null;
+}
+
+export interface UserRef {
+  /** Session id, stable for the life of a connection. */
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What the core asks a door to deliver. Events carry no recipient: the door is told whom. */
+export type ChatEvent =
+  | { readonly type: 'message'; readonly message: ChatMessage }
+  | { readonly type: 'join'; readonly room: string; readonly user: UserRef }
+  | { readonly type: 'leave'; readonly room: string; readonly user: UserRef; readonly reason: string }
+  | { readonly type: 'rename'; readonly from: string; readonly to: string; readonly id: string }
+  | {
+      readonly type: 'private';
+      readonly id: string;
+      readonly from: string;
+      readonly to: string;
+      readonly text: string;
+      readonly action: boolean;
+      readonly ts: number;
+    }
+  | { readonly type: 'typing'; readonly room: string; readonly user: UserRef }
+  /** A line from the operator or the server itself to everyone. */
+  | { readonly type: 'broadcast'; readonly from: string; readonly text: string; readonly ts: number }
+  /** The server is closing this session; the door says why, then closes. */
+  | { readonly type: 'disconnect'; readonly reason: string };
+
+export type HistoryQuery = {
+  readonly before?: number;
+  readonly after?: number;
+  readonly limit?: number;
+};
+
+/** What one session asks of the chat. Every door decodes its input into these. */
+export type Command =
+  | { readonly type: 'register'; readonly name: string }
+  | { readonly type: 'join'; readonly room: string }
+  | { readonly type: 'leave'; readonly room: string; readonly reason?: string }
+  | { readonly type: 'say'; readonly room: string; readonly text: string }
+  | { readonly type: 'action'; readonly room: string; readonly text: string }
+  | { readonly type: 'typing'; readonly room: string }
+  | { readonly type: 'msg'; readonly to: string; readonly text: string; readonly action?: boolean }
+  | { readonly type: 'nick'; readonly name: string }
+  | { readonly type: 'topic'; readonly room: string; readonly text?: string }
+  | { readonly type: 'who'; readonly room: string }
+  | { readonly type: 'rooms' }
+  | { readonly type: 'history'; readonly room: string; readonly query: HistoryQuery }
+  | { readonly type: 'quit'; readonly reason?: string };
+
+export type CommandType = Command['type'];
+
+/** The answer to one command, sent only to the session that issued it. */
+export type Reply =
+  | { readonly type: 'registered'; readonly name: string; readonly joined: JoinedReply }
+  | JoinedReply
+  | { readonly type: 'left'; readonly room: string }
+  | { readonly type: 'sent'; readonly message: ChatMessage }
+  | { readonly type: 'private_sent'; readonly id: string; readonly to: string; readonly ts: number }
+  | { readonly type: 'renamed'; readonly from: string; readonly to: string }
+  | { readonly type: 'topic'; readonly room: string; readonly topic: string; readonly message?: ChatMessage }
+  | { readonly type: 'who'; readonly room: string; readonly users: readonly UserRef[] }
+  | { readonly type: 'rooms'; readonly rooms: readonly RoomSummary[] }
+  | { readonly type: 'history'; readonly room: string; readonly messages: readonly ChatMessage[] }
+  | { readonly type: 'typing' }
+  | { readonly type: 'bye' };
+
+export interface JoinedReply {
+  readonly type: 'joined';
+  readonly room: string;
+  readonly topic: string;
+  readonly users: readonly UserRef[];
+  /** The room's latest messages, oldest first. */
+  readonly history: readonly ChatMessage[];
+  /** False when the session was already in the room. */
+  readonly fresh: boolean;
+}
+
+export type Outcome = { readonly ok: true; readonly reply: Reply } | { readonly ok: false; readonly error: ChatError };

@@ -1,0 +1,112 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { LineDecoder } from '../../protocol/line-decoder.js';
+
+export interface ConnectionLimits {
+  readonly maxLineBytes: number;
+  readonly maxOutbufBytes: number;
+  /** Seconds; 0 disables. */
+  readonly idleTimeout: number;
+}
+
+/** What a protocol mode does with a connection's input. */
+export interface LineHandler {
+  line(text: string): void;
+  overflow(limit: number): void;
+  /** The connection is gone, for `reason`. Called exactly once. */
+  closed(reason: string): void;
+  /** Text to send before closing for the given reason (idle, too slow, shutdown). */
+  farewell(reason: string): string | Buffer;
+}
+
+// Commands in flight past which we stop reading a client, so a flood is paced by the server.
+const PAUSE_AT = 512;
+const RESUME_AT = 128;
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * One TCP connection: bounded output, line framing, idle timeout, close with a reason.
+ * Writes within one tick are corked into one syscall.
+ */
+export class TcpConnection {
+  readonly socket: Socket;
+  readonly #limits: ConnectionLimits;
+  readonly #logger: Logger;
+  #handler: LineHandler | null = null;
+  #decoder: LineDecoder | null = null;
+  #corked = false;
+  #inFlight = 0;
+  #closeReason: string | null = null;
+
+  constructor(socket: Socket, limits: ConnectionLimits, logger: Logger) {
+    this.socket = socket;
+    this.#limits = limits;
+    this.#logger = logger;
+    socket.setNoDelay(true);
+    if (limits.idleTimeout > 0) {
+      socket.setTimeout(limits.idleTimeout * 1000, () => this.close(`Idle for ${limits.idleTimeout} seconds`));
+    }
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // Peers vanish all the time; that is a reason to close, not a server fault.
+      this.#closeReason ??= `Connection error: ${error.code ?? error.message}`;
+    });
+    socket.once('close', () => {
+      const reason = this.#closeReason ?? 'Connection closed';
+      this.#closeReason = reason;
+      this.#handler?.closed(reason);
+    });
+  }
+
+  /** Starts a protocol mode; `first` is the data that chose it. */
+  start(handler: LineHandler, first: Buffer): void {
+    this.#handler = handler;
+    this.#decoder = new LineDecoder(this.#limits.maxLineBytes, handler);
+    this.#decoder.push(first);
+    this.socket.on('data', (chunk: Buffer) => this.#decoder?.push(chunk));
+  }
+
+  get open(): boolean {
+    return this.#closeReason === null && !this.socket.destroyed;
+  }
+
+  /** Queues bytes; a peer that lets its buffer pass the bound is disconnected. */
+  send(data: string | Buffer): void {
+    if (!this.open) return;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(data);
+    if (this.socket.writableLength > this.#limits.maxOutbufBytes) {
+      this.#abort('Too slow: outgoing buffer full');
+    }
+  }
+
+  /** Says goodbye (if the peer is still reading) and closes. */
+  close(reason: string, options: { farewell: boolean } = { farewell: true }): void {
+    if (!this.open) return;
+    const farewell = options.farewell ? this.#handler?.farewell(reason) : undefined;
+    if (farewell !== undefined && farewell.length > 0) this.send(farewell);
+    this.#closeReason = reason;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Counts a command that has not completed yet; pauses reading while too many are pending. */
+  track<T>(work: Promise<T>): Promise<T> {
+    if (++this.#inFlight === PAUSE_AT) this.socket.pause();
+    return work.finally(() => {
+      if (--this.#inFlight === RESUME_AT && this.open) this.socket.resume();
+    });
+  }
+
+  #abort(reason: string): void {
+    this.#logger.info({ remote: this.socket.remoteAddress, reason }, 'dropping TCP client');
+    this.#closeReason = reason;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,65 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { Chat } from '../../core/chat.js';
+import { listen } from '../listen.js';
+import { TcpConnection } from './connection.js';
+import { JsonDoor, TextDoor } from './doors.js';
+import { JsonSession } from './json-session.js';
+import { TextSession } from './text-session.js';
+
+export interface TcpGatewayDeps {
+  readonly chat: Chat;
+  readonly config: Config;
+  readonly logger: Logger;
+}
+
+export interface TcpGateway {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const OPEN_BRACE = 0x7b;
+// How long the server waits for a first byte before greeting as text mode (nc and telnet
+// wait for the greeting; JSON clients speak first).
+const MODE_WAIT_MS = 150;
+
+/** One TCP port, two modes: a connection whose first byte is `{` speaks JSON lines. */
+export async function startTcpGateway({ chat, config, logger }: TcpGatewayDeps): Promise<TcpGateway> {
+  const textDoor = new TextDoor();
+  const jsonDoor = new JsonDoor();
+  const sockets = new Set<Socket>();
+  const limits = { maxLineBytes: config.maxLineBytes, maxOutbufBytes: config.maxOutbufBytes, idleTimeout: config.idleTimeout };
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    const connection = new TcpConnection(socket, limits, logger);
+    let chosen = false;
+    const choose = (first: Buffer): void => {
+      if (chosen) return;
+      chosen = true;
+      clearTimeout(timer);
+      socket.off('data', choose);
+      if (first.length > 0 && first[0] === OPEN_BRACE) connection.start(new JsonSession(connection, chat, jsonDoor), first);
+      else connection.start(new TextSession(connection, chat, textDoor), first);
+    };
+    const timer = setTimeout(() => choose(Buffer.alloc(0)), MODE_WAIT_MS);
+    socket.on('data', choose);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  server.on('error', (error) => logger.error({ err: error }, 'TCP server error'));
+
+  const port = await listen(server, config.tcpPort, config.host, 'TCP_PORT');
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Sessions were told and ended by the core's shutdown; whatever lingers is cut.
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 500).unref();
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { ChatMessage, RoomSummary, UserRef } from '../core/types.js';
+
+/**
+ * The JSON-lines protocol's shapes, shared by the TCP gateway and the CLI client.
+ * docs/protocol.md is the prose of this file; change both together.
+ */
+const requestId = z.union([z.string().max(64), z.number().finite()]).optional();
+const room = z.string().min(1).max(200);
+const text = z.string().max(1_000_000);
+
+export const JsonRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), id: requestId, name: z.string().max(200) }),
+  z.object({ type: z.literal('join'), id: requestId, room }),
+  z.object({ type: z.literal('leave'), id: requestId, room }),
+  z.object({ type: z.literal('say'), id: requestId, room, text }),
+  z.object({ type: z.literal('action'), id: requestId, room, text }),
+  z.object({ type: z.literal('msg'), id: requestId, to: z.string().min(1).max(200), text, action: z.boolean().optional() }),
+  z.object({ type: z.literal('nick'), id: requestId, name: z.string().max(200) }),
+  z.object({ type: z.literal('topic'), id: requestId, room, text: text.optional() }),
+  z.object({ type: z.literal('who'), id: requestId, room }),
+  z.object({ type: z.literal('rooms'), id: requestId }),
+  z.object({
+    type: z.literal('history'),
+    id: requestId,
+    room,
+    before: z.number().int().min(0).optional(),
+    after: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  }),
+  z.object({ type: z.literal('typing'), id: requestId, room }),
+  z.object({ type: z.literal('command'), id: requestId, line: z.string().max(1_000_000) }),
+  z.object({ type: z.literal('help'), id: requestId }),
+  z.object({ type: z.literal('ping'), id: requestId }),
+  z.object({ type: z.literal('quit'), id: requestId, reason: z.string().max(500).optional() }),
+]);
+
+export type JsonRequest = z.infer<typeof JsonRequestSchema>;
+export type JsonRequestType = JsonRequest['type'];
+export const JSON_REQUEST_TYPES: readonly JsonRequestType[] = JsonRequestSchema.options.map((o) => o.shape.type.value);
+
+type Re = { re: string | number | null };
+
+export interface HelpEntry {
+  readonly usage: string;
+  readonly summary: string;
+}
+
+/** Everything the server sends in JSON-lines mode. */
+export type JsonServerMessage =
+  | (Re & { type: 'welcome'; name: string; room: string; topic: string; users: UserRef[]; history: ChatMessage[] })
+  | (Re & { type: 'joined'; room: string; topic: string; users: UserRef[]; history: ChatMessage[] })
+  | (Re & { type: 'left'; room: string })
+  | (Re & { type: 'ack'; message: ChatMessage })
+  | (Re & { type: 'private_sent'; id: string; to: string; ts: number })
+  | (Re & { type: 'renamed'; from: string; to: string })
+  | (Re & { type: 'topic'; room: string; topic: string })
+  | (Re & { type: 'who'; room: string; users: UserRef[] })
+  | (Re & { type: 'rooms'; rooms: RoomSummary[] })
+  | (Re & { type: 'history'; room: string; messages: ChatMessage[] })
+  | (Re & { type: 'help'; commands: HelpEntry[] })
+  | (Re & { type: 'ok' })
+  | (Re & { type: 'pong' })
+  | (Re & { type: 'bye'; reason: string })
+  | (Re & { type: 'error'; code: string; text: string })
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'join'; room: string; user: UserRef }
+  | { type: 'leave'; room: string; user: UserRef; reason: string }
+  | { type: 'rename'; from: string; to: string }
+  | { type: 'typing'; room: string; user: UserRef }
+  | { type: 'private'; id: string; from: string; to: string; text: string; action: boolean; ts: number }
+  | { type: 'broadcast'; from: string; text: string; ts: number };

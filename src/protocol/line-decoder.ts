@@ -1,0 +1,117 @@
+const LF = 0x0a;
+const CR = 0x0d;
+const IAC = 0xff;
+const SB = 0xfa;
+const SE = 0xf0;
+const WILL = 0xfb;
+const DONT = 0xfe;
+
+export interface LineSink {
+  line(text: string): void;
+  /** A line passed the limit; it is being discarded up to the next newline. Called once per such line. */
+  overflow(limit: number): void;
+}
+
+const enum Telnet {
+  Data,
+  Iac,
+  Option,
+  Sub,
+  SubIac,
+}
+
+/**
+ * Splits a byte stream into lines. Owns no socket: it is fed chunks, so it is tested on bytes.
+ * - LF ends a line; a CR before it is dropped.
+ * - Telnet negotiation (IAC WILL/WONT/DO/DONT x, IAC SB ... IAC SE, IAC cmd) is removed;
+ *   0xFF never occurs in UTF-8, so this is safe for every mode.
+ * - Invalid UTF-8 becomes U+FFFD (decoding happens per complete line, so a character split
+ *   across chunks is kept whole).
+ * - A line over `maxBytes` is reported once and discarded up to its newline.
+ */
+export class LineDecoder {
+  readonly #maxBytes: number;
+  readonly #sink: LineSink;
+  #parts: Buffer[] = [];
+  #size = 0;
+  #discarding = false;
+  #telnet = Telnet.Data;
+
+  constructor(maxBytes: number, sink: LineSink) {
+    this.#maxBytes = maxBytes;
+    this.#sink = sink;
+  }
+
+  push(chunk: Buffer): void {
+    const data = this.#telnet === Telnet.Data && chunk.indexOf(IAC) === -1 ? chunk : this.#stripTelnet(chunk);
+    let start = 0;
+    for (;;) {
+      const newline = data.indexOf(LF, start);
+      if (newline === -1) {
+        this.#keep(data.subarray(start));
+        return;
+      }
+      this.#keep(data.subarray(start, newline));
+      this.#endLine();
+      start = newline + 1;
+    }
+  }
+
+  /** Bytes held for an unfinished line. */
+  get buffered(): number {
+    return this.#size;
+  }
+
+  #keep(part: Buffer): void {
+    if (part.length === 0 || this.#discarding) return;
+    if (this.#size + part.length > this.#maxBytes) {
+      this.#discarding = true;
+      this.#parts = [];
+      this.#size = 0;
+      this.#sink.overflow(this.#maxBytes);
+      return;
+    }
+    this.#parts.push(part);
+    this.#size += part.length;
+  }
+
+  #endLine(): void {
+    if (this.#discarding) {
+      this.#discarding = false;
+      return;
+    }
+    let bytes = this.#parts.length === 1 ? (this.#parts[0] as Buffer) : Buffer.concat(this.#parts, this.#size);
+    this.#parts = [];
+    this.#size = 0;
+    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
+    this.#sink.line(bytes.toString('utf8'));
+  }
+
+  #stripTelnet(chunk: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(chunk.length);
+    let n = 0;
+    for (const byte of chunk) {
+      switch (this.#telnet) {
+        case Telnet.Data:
+          if (byte === IAC) this.#telnet = Telnet.Iac;
+          else out[n++] = byte;
+          break;
+        case Telnet.Iac:
+          if (byte === SB) this.#telnet = Telnet.Sub;
+          else if (byte >= WILL && byte <= DONT) this.#telnet = Telnet.Option;
+          else this.#telnet = Telnet.Data; // IAC IAC, NOP, GA ...: two bytes, nothing kept
+          break;
+        case Telnet.Option:
+          this.#telnet = Telnet.Data;
+          break;
+        case Telnet.Sub:
+          if (byte === IAC) this.#telnet = Telnet.SubIac;
+          break;
+        case Telnet.SubIac:
+          this.#telnet = byte === SE ? Telnet.Data : Telnet.Sub;
+          break;
+      }
+    }
+    return out.subarray(0, n);
+  }
+}

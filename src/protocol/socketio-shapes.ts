@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { ChatMessage, MessageKind, RoomSummary } from '../core/types.js';
+
+/**
+ * The Socket.IO door's wire shapes, shared by the gateway and (as documentation) the browser
+ * client in clients/web/. docs/protocol.md "## Socket.IO" is the prose of this file; change
+ * both together. Event names and payload fields are public once released: add, never rename.
+ *
+ * Two event sets share one connection:
+ * - classic: `joinRoom` / `chatMessage` in, `message` / `roomUsers` / `error` out, as spoken
+ *   by the common Socket.IO room-chat tutorials, so their clients work unchanged;
+ * - rich: acknowledged requests (`hello`, `say`, `history`, ...) used by Parley's own client.
+ * Every socket receives the same server events; a classic client ignores what it does not know.
+ */
+
+// Lengths here only bound the work of parsing; the core applies the real name/room/text rules
+// and answers with its own error codes.
+const name = z.string().max(200);
+const room = z.string().max(200);
+const text = z.string().max(1_000_000);
+const seq = z.number().int().min(0);
+
+// ---- client to server: classic ----------------------------------------------------------------
+
+export const JoinRoomSchema = z.object({ username: name, room });
+export const ChatMessageSchema = text;
+
+// ---- client to server: rich (every one may carry an ack callback) -------------------------------
+
+export const RICH_REQUESTS = {
+  hello: z.object({ name, resume: z.string().max(200).optional() }),
+  join: z.object({ room }),
+  leave: z.object({ room }),
+  say: z.object({ room, text, action: z.boolean().optional() }),
+  history: z.object({ room, before: seq.optional(), after: seq.optional(), limit: z.number().int().min(1).max(500).optional() }),
+  msg: z.object({ to: name.min(1), text, action: z.boolean().optional() }),
+  typing: z.object({ room }),
+  rooms: z.object({}).optional(),
+  who: z.object({ room }),
+  nick: z.object({ name }),
+  topic: z.object({ room, text: text.optional() }),
+} as const;
+
+export type RichRequestName = keyof typeof RICH_REQUESTS;
+export type RichRequest<N extends RichRequestName> = z.infer<(typeof RICH_REQUESTS)[N]>;
+export const RICH_REQUEST_NAMES = Object.keys(RICH_REQUESTS) as RichRequestName[];
+
+/** Classic event names that clients send. */
+export const CLASSIC_REQUEST_NAMES = ['joinRoom', 'chatMessage'] as const;
+
+// ---- server to client --------------------------------------------------------------------------
+
+/** A user as the classic protocol names it: `username`, not `name`. */
+export interface WireUser {
+  readonly id: string;
+  readonly username: string;
+}
+
+/**
+ * `message`: `username`, `text`, `time` are the classic fields. A room message adds its stored
+ * fields; a notice (join, leave, welcome, rename, operator line) has `system: true` instead.
+ */
+export interface WireMessage {
+  readonly username: string;
+  readonly text: string;
+  /** Short server-local time, e.g. `3:07 pm`. */
+  readonly time: string;
+  readonly ts: number;
+  readonly room: string | null;
+  readonly system: boolean;
+  readonly id?: string;
+  readonly seq?: number;
+  readonly kind?: MessageKind;
+}
+
+export interface WireRoomUsers {
+  readonly room: string;
+  readonly users: readonly WireUser[];
+}
+
+export interface WireTyping {
+  readonly room: string;
+  readonly user: WireUser;
+}
+
+export interface WirePrivate {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly action: boolean;
+  readonly ts: number;
+  readonly time: string;
+}
+
+export interface WireError {
+  readonly code: string;
+  readonly text: string;
+}
+
+/** The answer to an acknowledged request. */
+export type Ack<T extends object = Record<string, unknown>> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: WireError };
+
+/** What each rich request's ack carries when it succeeds. */
+export interface RichReplies {
+  hello: { name: string; resume: string; room: string; topic: string; users: WireUser[]; history: ChatMessage[] };
+  join: { room: string; topic: string; users: WireUser[]; history: ChatMessage[]; fresh: boolean };
+  leave: { room: string };
+  say: { message: ChatMessage };
+  history: { room: string; messages: ChatMessage[] };
+  msg: { id: string; to: string; ts: number };
+  typing: Record<string, never>;
+  rooms: { rooms: RoomSummary[] };
+  who: { room: string; users: WireUser[] };
+  nick: { from: string; to: string };
+  topic: { room: string; topic: string };
+}
+
+export interface ServerEvents {
+  message: (message: WireMessage) => void;
+  roomUsers: (roomUsers: WireRoomUsers) => void;
+  typing: (typing: WireTyping) => void;
+  private: (message: WirePrivate) => void;
+  error: (error: WireError) => void;
+  /** The server is closing the connection, and why. */
+  bye: (bye: { reason: string }) => void;
+}

@@ -1,0 +1,122 @@
+import type { ChatError } from '../core/errors.js';
+import type { ChatEvent, ChatMessage, Reply, RoomSummary } from '../core/types.js';
+import type { HelpEntry } from './jsonl-shapes.js';
+
+/** Text-mode wording. docs/protocol.md quotes these lines: change both together. */
+export const TEXT = {
+  greeting: 'Welcome to Parley!',
+  askName: 'Enter your name:',
+  emptyName: 'Please enter a non-empty name:',
+  nameTaken: (name: string) => `Name "${name}" is already taken. Choose a different name:`,
+  badName: (why: string) => `${why} Choose a different name:`,
+  lineTooLong: (limit: number) => `Error: Line too long (over ${limit} bytes); it was discarded.`,
+  noRoom: 'Error: You are not in a room. Use /join ROOM.',
+} as const;
+
+export const EOL = '\r\n';
+
+function clock(ts: number): string {
+  return new Date(ts).toISOString().slice(11, 16);
+}
+
+/** One message as a line, without room prefix. */
+export function messageLine(m: ChatMessage): string {
+  switch (m.kind) {
+    case 'action':
+      return `* ${m.author} ${m.text}`;
+    case 'topic':
+      return `${m.author} set the topic to: ${m.text}`;
+    case 'chat':
+      return `${m.author}: ${m.text}`;
+  }
+}
+
+export function historyLines(room: string, messages: readonly ChatMessage[]): string[] {
+  if (messages.length === 0) return [];
+  const plural = messages.length === 1 ? 'message' : 'messages';
+  return [
+    `--- last ${messages.length} ${plural} in #${room} ---`,
+    ...messages.map((m) => `[${clock(m.ts)}] ${messageLine(m)}`),
+    '--- end of history ---',
+  ];
+}
+
+/**
+ * A room event as a line, or null if text mode does not show it. The room is returned apart
+ * so that the door can add the `[#room] ` prefix only for recipients elsewhere.
+ */
+export function eventLine(event: ChatEvent): { room: string | null; line: string } | null {
+  switch (event.type) {
+    case 'message':
+      return { room: event.message.room, line: messageLine(event.message) };
+    case 'join':
+      return { room: event.room, line: `${event.user.name} has joined the chat.` };
+    case 'leave':
+      return { room: event.room, line: `${event.user.name} has left the chat.` };
+    case 'rename':
+      return { room: null, line: `${event.from} is now known as ${event.to}.` };
+    case 'private':
+      return { room: null, line: event.action ? `[PM from ${event.from}] * ${event.from} ${event.text}` : `[PM from ${event.from}]: ${event.text}` };
+    case 'broadcast':
+      return { room: null, line: `[${event.from}]: ${event.text}` };
+    case 'disconnect':
+      return { room: null, line: event.reason };
+    case 'typing':
+      return null;
+  }
+}
+
+export function errorLine(error: ChatError): string {
+  return `Error: ${error.text}`;
+}
+
+function roomLine(r: RoomSummary): string {
+  const users = r.members === 1 ? '1 user' : `${r.members} users`;
+  return `  #${r.name} (${users})${r.topic ? ` - ${r.topic}` : ''}`;
+}
+
+export function helpLines(entries: readonly HelpEntry[]): string[] {
+  const width = Math.max(...entries.map((e) => e.usage.length));
+  return ['Commands:', ...entries.map((e) => `  ${e.usage.padEnd(width)}  ${e.summary}`), 'Any other line is said in the current room.'];
+}
+
+/** A command's reply as lines for the issuing session. */
+export function replyLines(reply: Reply): string[] {
+  switch (reply.type) {
+    case 'registered': {
+      const others = reply.joined.users.length - 1;
+      const company = others === 0 ? 'nobody else is here yet' : `with ${others} other ${others === 1 ? 'user' : 'users'}`;
+      const where = others === 0 ? `You are in #${reply.joined.room}; ${company}.` : `You are in #${reply.joined.room} ${company}.`;
+      return [`Welcome, ${reply.name}! ${where} Type /help for commands.`, ...historyLines(reply.joined.room, reply.joined.history)];
+    }
+    case 'joined': {
+      if (!reply.fresh) return [`You are now talking in #${reply.room}.`];
+      const names = reply.users.map((u) => u.name).join(', ');
+      return [
+        `You joined #${reply.room} (topic: ${reply.topic || 'none'}). ${reply.users.length} here: ${names}`,
+        ...historyLines(reply.room, reply.history),
+      ];
+    }
+    case 'left':
+      return [`You left #${reply.room}.`];
+    case 'sent':
+      return reply.message.kind === 'action' ? [messageLine(reply.message)] : [];
+    case 'private_sent':
+      return [];
+    case 'renamed':
+      return [`You are now known as ${reply.to}.`];
+    case 'topic':
+      if (reply.message) return [`You set the topic of #${reply.room} to: ${reply.topic}`];
+      return [`Topic of #${reply.room}: ${reply.topic || '(none)'}`];
+    case 'who':
+      return [`Users in #${reply.room} (${reply.users.length}): ${reply.users.map((u) => u.name).join(', ')}`];
+    case 'rooms':
+      return reply.rooms.length === 0 ? ['No rooms yet.'] : [`Rooms (${reply.rooms.length}):`, ...reply.rooms.map(roomLine)];
+    case 'history':
+      return reply.messages.length === 0 ? [`No messages in #${reply.room} yet.`] : historyLines(reply.room, reply.messages);
+    case 'typing':
+      return [];
+    case 'bye':
+      return ['Bye!'];
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+import { LocalBus } from './bus/local.js';
+import type { Config } from './config.js';
+import { Chat } from './core/chat.js';
+import { startOperatorConsole } from './gateways/console.js';
+import { startWebGateway } from './gateways/http/index.js';
+import { startTcpGateway } from './gateways/tcp/index.js';
+import { SqliteStore } from './store/sqlite/store.js';
+
+export const SHUTDOWN_NOTICE = 'Server is shutting down. Bye!';
+
+export interface RunningServer {
+  readonly chat: Chat;
+  readonly tcpPort: number;
+  readonly httpPort: number;
+  readonly logger: Logger;
+  /** Tells every client, closes the doors, flushes the store. Safe to call twice. */
+  stop(reason?: string): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Operator console input; defaults to process.stdin when config.console is on. */
+  readonly stdin?: Readable;
+  readonly logger?: Logger;
+}
+
+/** The one place that wires store, bus, core and doors together. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = SqliteStore.open(join(config.dataDir, 'parley.db'), { durability: config.durability });
+  const bus = new LocalBus();
+  const chat = await Chat.create({
+    store,
+    bus,
+    clock: Date.now,
+    newId: randomUUID,
+    defaultRoom: config.defaultRoom,
+    maxMessageLength: config.maxMessageLength,
+    historyOnJoin: config.historyOnJoin,
+  });
+
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const tcp = await startTcpGateway({ chat, config, logger });
+    closers.push(() => tcp.close());
+    const web = await startWebGateway({ chat, store, config, logger });
+    closers.push(() => web.close());
+    const input = options.stdin ?? (config.console ? process.stdin : undefined);
+    if (input) {
+      const consoleInput = startOperatorConsole(input, chat, logger);
+      closers.push(async () => consoleInput.close());
+    }
+    logger.info({ tcpPort: tcp.port, httpPort: web.port, dataDir: config.dataDir }, 'Parley is listening');
+
+    let stopping: Promise<void> | null = null;
+    const stop = (reason = SHUTDOWN_NOTICE): Promise<void> => {
+      stopping ??= (async () => {
+        chat.shutdown(reason);
+        for (const close of closers.reverse()) await close();
+        await store.flush();
+        await store.close();
+        chat.close();
+        await bus.close();
+        logger.info('Parley stopped');
+      })();
+      return stopping;
+    };
+    return { chat, tcpPort: tcp.port, httpPort: web.port, logger, stop };
+  } catch (error) {
+    for (const close of closers.reverse()) await close();
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order, each once, inside a transaction. Never edit a published
+ * migration: add a new one. `messages` is keyed by (room, seq) so "the latest N of a room" is
+ * one index range scan.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE rooms (
+     name     TEXT PRIMARY KEY,
+     topic    TEXT NOT NULL DEFAULT '',
+     last_seq INTEGER NOT NULL DEFAULT 0,
+     last_ts  INTEGER
+   ) WITHOUT ROWID;
+   CREATE TABLE messages (
+     room   TEXT NOT NULL,
+     seq    INTEGER NOT NULL,
+     id     TEXT NOT NULL,
+     kind   TEXT NOT NULL CHECK (kind IN ('chat', 'action', 'topic')),
+     author TEXT NOT NULL,
+     text   TEXT NOT NULL,
+     ts     INTEGER NOT NULL,
+     PRIMARY KEY (room, seq)
+   ) WITHOUT ROWID;`,
+];
+
+export function migrate(db: Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  let version = row?.version ?? 0;
+  if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+  if (version > MIGRATIONS.length) {
+    throw new Error(`The database schema (version ${version}) is newer than this Parley (${MIGRATIONS.length}).`);
+  }
+  for (; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] ?? '';
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('UPDATE schema_version SET version = ?').run(version + 1);
+    })();
+  }
+  return version;
+}

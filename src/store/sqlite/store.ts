@@ -1,0 +1,142 @@
+import Database from 'better-sqlite3';
+import type { ChatMessage, HistoryQuery, MessageKind } from '../../core/types.js';
+import { clampLimit, type RoomRecord, type Store } from '../store.js';
+import { migrate } from './migrations.js';
+
+export interface SqliteOptions {
+  /** full: fsync once per batch (an acknowledged message survives power loss); normal: survives a crash of the process. */
+  readonly durability?: 'full' | 'normal';
+}
+
+interface Pending {
+  readonly message: ChatMessage;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface MessageRow {
+  id: string;
+  room: string;
+  seq: number;
+  kind: MessageKind;
+  author: string;
+  text: string;
+  ts: number;
+}
+
+/**
+ * The embedded store. Appends are queued and committed together, one transaction per turn
+ * of the event loop, so a burst of messages costs one commit (and one fsync), not one each.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #insert: Database.Statement;
+  readonly #touchRoom: Database.Statement;
+  readonly #setTopic: Database.Statement;
+  readonly #latest: Database.Statement;
+  readonly #before: Database.Statement;
+  readonly #after: Database.Statement;
+  readonly #commit: (batch: readonly Pending[]) => void;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #closed = false;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      'INSERT INTO messages (room, seq, id, kind, author, text, ts) VALUES (@room, @seq, @id, @kind, @author, @text, @ts)',
+    );
+    this.#touchRoom = db.prepare(
+      `INSERT INTO rooms (name, last_seq, last_ts) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), last_ts = excluded.last_ts`,
+    );
+    this.#setTopic = db.prepare('UPDATE rooms SET topic = ? WHERE name = ?');
+    const columns = 'id, room, seq, kind, author, text, ts';
+    this.#latest = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`);
+    this.#before = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
+    this.#after = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq > ? ORDER BY seq ASC LIMIT ?`);
+    this.#commit = db.transaction((batch: readonly Pending[]) => {
+      const lastOfRoom = new Map<string, ChatMessage>();
+      for (const { message } of batch) {
+        this.#insert.run(message);
+        lastOfRoom.set(message.room, message);
+        if (message.kind === 'topic') {
+          this.#touchRoom.run(message.room, message.seq, message.ts);
+          this.#setTopic.run(message.text, message.room);
+        }
+      }
+      for (const message of lastOfRoom.values()) this.#touchRoom.run(message.room, message.seq, message.ts);
+    });
+  }
+
+  static open(path: string, options: SqliteOptions = {}): SqliteStore {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  async loadRooms(): Promise<RoomRecord[]> {
+    const rows = this.#db.prepare('SELECT name, topic, last_seq, last_ts FROM rooms').all() as Array<{
+      name: string;
+      topic: string;
+      last_seq: number;
+      last_ts: number | null;
+    }>;
+    return rows.map((r) => ({ name: r.name, topic: r.topic, lastSeq: r.last_seq, lastTs: r.last_ts }));
+  }
+
+  append(message: ChatMessage): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('store is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ message, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flushQueue());
+      }
+    });
+  }
+
+  async history(room: string, query: HistoryQuery): Promise<ChatMessage[]> {
+    const limit = clampLimit(query.limit);
+    if (query.after !== undefined) return this.#after.all(room, query.after, limit) as MessageRow[];
+    const rows = (
+      query.before !== undefined ? this.#before.all(room, query.before, limit) : this.#latest.all(room, limit)
+    ) as MessageRow[];
+    return rows.reverse();
+  }
+
+  async ping(): Promise<void> {
+    if (this.#closed) throw new Error('store is closed');
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async flush(): Promise<void> {
+    this.#flushQueue();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flushQueue();
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #flushQueue(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    try {
+      this.#commit(batch);
+    } catch (error) {
+      // The transaction rolled back: nothing of this batch is stored, so every append fails.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    for (const pending of batch) pending.resolve();
+  }
+}

@@ -26,6 +26,8 @@ export interface ServerOptions {
   /** Operator console input; defaults to process.stdin when config.console is on. */
   readonly stdin?: Readable;
   readonly logger?: Logger;
+  /** Serve HTTP and Socket.IO (default true); the TCP door always runs. */
+  readonly web?: boolean;
 }
 
 /** The one place that wires store, bus, core and doors together. */
@@ -48,7 +50,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     const tcp = await startTcpGateway({ chat, config, logger });
     closers.push(() => tcp.close());
-    const web = await startWebGateway({ chat, store, config, logger });
+    const web = options.web === false ? { port: 0, close: async () => {} } : await startWebGateway({ chat, store, config, logger });
     closers.push(() => web.close());
     const input = options.stdin ?? (config.console ? process.stdin : undefined);
     if (input) {

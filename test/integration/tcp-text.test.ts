@@ -11,7 +11,7 @@ const open = async (name?: string): Promise<LineClient> => {
 };
 
 beforeEach(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, { web: false });
 });
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();

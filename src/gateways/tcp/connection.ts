@@ -19,9 +19,10 @@ export interface LineHandler {
   farewell(reason: string): string | Buffer;
 }
 
-// Commands in flight past which we stop reading a client, so a flood is paced by the server.
-const PAUSE_AT = 512;
-const RESUME_AT = 128;
+// Commands in flight (not yet durable) past which we stop reading a client: a flood is then
+// paced by the store's commit per tick, and readers get the event loop between slices.
+const PAUSE_AT = 64;
+const RESUME_AT = 16;
 const CLOSE_GRACE_MS = 2000;
 
 /**

@@ -25,6 +25,29 @@ const PAUSE_AT = 64;
 const RESUME_AT = 16;
 const CLOSE_GRACE_MS = 2000;
 
+const corked = new Set<Socket>();
+let uncorkScheduled = false;
+
+function uncorkAll(): void {
+  uncorkScheduled = false;
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+/**
+ * Everything written to a socket in this tick leaves in one writev. One shared tick callback
+ * uncorks them all, so a fan-out to 1,000 sockets schedules one callback, not 1,000.
+ */
+function corkUntilNextTick(socket: Socket): void {
+  if (corked.has(socket)) return;
+  socket.cork();
+  corked.add(socket);
+  if (!uncorkScheduled) {
+    uncorkScheduled = true;
+    process.nextTick(uncorkAll);
+  }
+}
+
 /**
  * One TCP connection: bounded output, line framing, idle timeout, close with a reason.
  * Writes within one tick are corked into one syscall.
@@ -35,7 +58,6 @@ export class TcpConnection {
   readonly #logger: Logger;
   #handler: LineHandler | null = null;
   #decoder: LineDecoder | null = null;
-  #corked = false;
   #inFlight = 0;
   #closeReason: string | null = null;
 
@@ -73,14 +95,7 @@ export class TcpConnection {
   /** Queues bytes; a peer that lets its buffer pass the bound is disconnected. */
   send(data: string | Buffer): void {
     if (!this.open) return;
-    if (!this.#corked) {
-      this.#corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.#corked = false;
-        this.socket.uncork();
-      });
-    }
+    corkUntilNextTick(this.socket);
     this.socket.write(data);
     if (this.socket.writableLength > this.#limits.maxOutbufBytes) {
       this.#abort('Too slow: outgoing buffer full');

@@ -44,7 +44,7 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#insert = db.prepare(
-      'INSERT INTO messages (room, seq, id, kind, author, text, ts) VALUES (@room, @seq, @id, @kind, @author, @text, @ts)',
+      'INSERT INTO messages (room, seq, id, kind, author, text, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.#touchRoom = db.prepare(
       `INSERT INTO rooms (name, last_seq, last_ts) VALUES (?, ?, ?)
@@ -58,7 +58,7 @@ export class SqliteStore implements Store {
     this.#commit = db.transaction((batch: readonly Pending[]) => {
       const lastOfRoom = new Map<string, ChatMessage>();
       for (const { message } of batch) {
-        this.#insert.run(message);
+        this.#insert.run(message.room, message.seq, message.id, message.kind, message.author, message.text, message.ts);
         lastOfRoom.set(message.room, message);
         if (message.kind === 'topic') {
           this.#touchRoom.run(message.room, message.seq, message.ts);

@@ -31,6 +31,11 @@ export interface ChatOptions {
   readonly maxMessageLength?: number;
   readonly historyOnJoin?: number;
   readonly maxRoomsPerSession?: number;
+  /**
+   * Rooms with more members than this do not announce each join and leave: the notices would
+   * cost members x joins deliveries. Membership stays visible through /who.
+   */
+  readonly presenceNoticeLimit?: number;
 }
 
 type Handler<T extends Command['type']> = (
@@ -51,6 +56,7 @@ export class Chat {
   readonly maxMessageLength: number;
   readonly #historyOnJoin: number;
   readonly #maxRooms: number;
+  readonly #presenceLimit: number;
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #clock: () => number;
@@ -66,6 +72,7 @@ export class Chat {
     this.maxMessageLength = options.maxMessageLength ?? 4000;
     this.#historyOnJoin = options.historyOnJoin ?? 20;
     this.#maxRooms = options.maxRoomsPerSession ?? 50;
+    this.#presenceLimit = options.presenceNoticeLimit ?? 500;
     this.#store = options.store;
     this.#bus = options.bus;
     this.#clock = options.clock;
@@ -176,11 +183,13 @@ export class Chat {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The room's members by name, or null if there is no such room. */
+  /** The room's members in order of joining, or null if there is no such room. */
   members(roomName: string): UserRef[] | null {
     const room = this.#rooms.get(roomName);
     if (!room) return null;
-    return [...room.members].map(ref).sort((a, b) => a.name.localeCompare(b.name));
+    const users: UserRef[] = [];
+    for (const member of room.members) users.push(member.ref);
+    return users;
   }
 
   roomExists(roomName: string): boolean {
@@ -251,6 +260,7 @@ export class Chat {
     if (session.key !== null) this.#names.delete(session.key);
     session.name = checked.name;
     session.key = key;
+    session.ref = { id: session.id, name: checked.name };
     this.#names.set(key, session);
     return null;
   }
@@ -271,7 +281,7 @@ export class Chat {
     if (fresh) {
       room.add(session);
       session.rooms.add(name);
-      this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: ref(session) }, except: session.id });
+      if (room.members.size <= this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: ref(session) }, except: session.id });
     }
     const history = this.#historyOnJoin > 0 && room.lastSeq > 0 ? await this.history(name, { limit: this.#historyOnJoin }) : [];
     const reply: JoinedReply = {
@@ -290,7 +300,7 @@ export class Chat {
     session.rooms.delete(roomName);
     if (!room) return;
     room.remove(session);
-    this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: ref(session), reason } });
+    if (room.members.size < this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: ref(session), reason } });
     if (room.members.size === 0 && room.lastSeq === 0 && roomName !== this.defaultRoom) this.#rooms.delete(roomName);
   }
 
@@ -405,5 +415,5 @@ export class Chat {
 }
 
 function ref(session: Session): UserRef {
-  return { id: session.id, name: session.name ?? '' };
+  return session.ref;
 }

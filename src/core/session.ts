@@ -1,4 +1,5 @@
 import type { Door } from './door.js';
+import type { UserRef } from './types.js';
 
 /** One connection's identity in the chat. Owned by the core; doors keep only its id. */
 export class Session {
@@ -6,10 +7,14 @@ export class Session {
   /** Folded name, the key of the name registry. */
   key: string | null = null;
   readonly rooms = new Set<string>();
+  /** Shared by every event and member list that names this session; replaced on rename. */
+  ref: UserRef;
 
   constructor(
     readonly id: string,
     readonly door: Door<unknown>,
     readonly link: unknown,
-  ) {}
+  ) {
+    this.ref = { id, name: '' };
+  }
 }

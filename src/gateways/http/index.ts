@@ -1,8 +1,9 @@
-// PLACEHOLDER until the web door lands: keeps server.ts compiling. Replaced by the web issue.
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
 import type { Store } from '../../store/store.js';
+import { attachSocketGateway } from '../socketio/index.js';
+import { buildWebApp } from './app.js';
 
 export interface WebGatewayDeps {
   readonly chat: Chat;
@@ -12,10 +13,36 @@ export interface WebGatewayDeps {
 }
 
 export interface WebGateway {
+  /** The bound port (the real one when config.port is 0). */
   readonly port: number;
   close(): Promise<void>;
 }
 
-export async function startWebGateway(_deps: WebGatewayDeps): Promise<WebGateway> {
-  return { port: 0, close: async () => {} };
+/** One Fastify server on PORT: the HTTP API, the browser client, and Socket.IO on /socket.io/. */
+export async function startWebGateway(deps: WebGatewayDeps): Promise<WebGateway> {
+  let closing = false;
+  const app = await buildWebApp({ ...deps, isClosing: () => closing });
+  const sockets = attachSocketGateway({ httpServer: app.server, chat: deps.chat, config: deps.config, logger: deps.logger });
+  try {
+    await app.listen({ port: deps.config.port, host: deps.config.host });
+  } catch (error) {
+    await sockets.close();
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : deps.config.port;
+
+  let closed: Promise<void> | null = null;
+  return {
+    port,
+    close: () => {
+      closed ??= (async () => {
+        closing = true;
+        await sockets.close();
+        await app.close();
+      })();
+      return closed;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io';
+import { OutputMeter } from './outbuf.js';
 
 /** Requests a socket may have queued before it is treated as a flood and closed. */
 export const MAX_PENDING_REQUESTS = 256;
@@ -11,9 +12,11 @@ export const MAX_PENDING_REQUESTS = 256;
  */
 export class SocketLink {
   readonly socket: Socket;
-  readonly sessionId: string;
+  /** Set once, right after the core creates the session (the core needs the link first). */
+  sessionId = '';
   /** Secret that lets a reconnecting client take back its own name from a stale session. */
   readonly resumeToken = randomBytes(18).toString('base64url');
+  readonly output: OutputMeter;
   classicRoom: string | null = null;
   /** Set once the door has decided to close this socket; no more events are sent to it. */
   closing = false;
@@ -22,9 +25,9 @@ export class SocketLink {
   #pending = 0;
 
   /** `onFailure` receives anything a request throws: a bug, not a chat error (those are data). */
-  constructor(socket: Socket, sessionId: string, onFailure: (error: unknown) => void) {
+  constructor(socket: Socket, onFailure: (error: unknown) => void) {
     this.socket = socket;
-    this.sessionId = sessionId;
+    this.output = new OutputMeter(socket);
     this.#onFailure = onFailure;
   }
 

@@ -1,36 +1,58 @@
 import type { Socket } from 'socket.io';
 
+/** The parts of engine.io's connection this file reads; see `OutputMeter`. */
+interface EngineConnection {
+  on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): unknown;
+  on(event: 'drain', listener: () => void): unknown;
+  readonly transport?: { readonly socket?: { readonly bufferedAmount?: number; terminate?: () => void } };
+}
+
+function sizeOf(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+function engineOf(socket: Socket): EngineConnection {
+  return socket.conn as unknown as EngineConnection;
+}
+
 /**
- * How much output is waiting for one client. Socket.IO has no public measure, so this reads
- * two internals, both O(1): engine.io's `writeBuffer` (packets not yet handed to the
- * transport: it grows while a WebSocket write is outstanding, or until a polling client polls)
- * and the WebSocket's `bufferedAmount` (bytes handed to the socket but not yet to the kernel).
- * If a future version renames them, both read as 0 and only the byte bound of the kernel is
- * left, so the checks below are written to fail open rather than throw.
+ * How much output waits for one client, in O(1) per check. Output sits in two places:
+ * engine.io's write buffer (packets not yet handed to the transport: it grows while a
+ * WebSocket write is outstanding, or until a polling client polls), and the WebSocket's own
+ * buffer (`bufferedAmount`: handed over but not yet taken by the kernel). engine.io announces
+ * each packet it buffers ('packetCreate') and each time it hands the buffer over ('drain'),
+ * so the first is counted here; the second is read from `ws`. Lengths are in UTF-16 units
+ * for text, close enough to bytes for a bound.
  */
-export function queuedOutput(socket: Socket): { readonly packets: number; readonly bytes: number } {
-  const conn = socket.conn as unknown as {
-    readonly writeBuffer?: readonly unknown[];
-    readonly transport?: { readonly socket?: { readonly bufferedAmount?: number } };
-  };
-  const packets = conn.writeBuffer?.length ?? 0;
-  const bytes = conn.transport?.socket?.bufferedAmount ?? 0;
-  return { packets, bytes };
+export class OutputMeter {
+  readonly #socket: Socket;
+  #unflushed = 0;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    const conn = engineOf(socket);
+    conn.on('packetCreate', (packet) => {
+      this.#unflushed += sizeOf(packet.data);
+    });
+    conn.on('drain', () => {
+      this.#unflushed = 0;
+    });
+  }
+
+  /** Bytes queued for this client and not yet taken by the kernel. */
+  get queued(): number {
+    return this.#unflushed + (engineOf(this.#socket).transport?.socket?.bufferedAmount ?? 0);
+  }
 }
 
-export interface OutputBound {
-  /** Bytes queued in the WebSocket (config MAX_OUTBUF_BYTES). */
-  readonly maxBytes: number;
-  /** Packets queued in engine.io before the transport. */
-  readonly maxPackets: number;
-}
-
-/** The packet bound that goes with a byte bound: a typical chat packet is well under 1 KiB. */
-export function outputBound(maxBytes: number): OutputBound {
-  return { maxBytes, maxPackets: Math.max(64, Math.floor(maxBytes / 1024)) };
-}
-
-export function isOverBound(socket: Socket, bound: OutputBound): boolean {
-  const queued = queuedOutput(socket);
-  return queued.bytes > bound.maxBytes || queued.packets > bound.maxPackets;
+/**
+ * Drops the connection at once, without the WebSocket closing handshake: a client that has
+ * stopped reading would never answer it, and the socket would hold its buffers meanwhile.
+ */
+export function terminate(socket: Socket): void {
+  const ws = engineOf(socket).transport?.socket;
+  if (ws?.terminate) ws.terminate();
+  else socket.conn.close(true);
 }

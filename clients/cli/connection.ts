@@ -1,0 +1,114 @@
+import * as net from 'node:net';
+import type { JsonRequest, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import { LineSplitter } from './line-splitter.js';
+
+/**
+ * One TCP connection in JSON-lines mode: writes requests as lines, splits and parses what
+ * comes back. Knows nothing of chat state; a reconnect is a new JsonLineConnection.
+ */
+export interface ConnectionHandlers {
+  message(message: JsonServerMessage): void;
+  /** A line that is not a JSON object with a string `type`: reported, then skipped. */
+  malformed(line: string, why: string): void;
+  /** The socket closed; `error` is why, when it was not a clean end. Called once. */
+  close(error: Error | null): void;
+}
+
+export interface OpenOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly connectTimeoutMs?: number;
+}
+
+export class JsonLineConnection {
+  readonly #socket: net.Socket;
+  readonly #splitter = new LineSplitter();
+  readonly #handlers: ConnectionHandlers;
+  #error: Error | null = null;
+
+  private constructor(socket: net.Socket, handlers: ConnectionHandlers) {
+    this.#socket = socket;
+    this.#handlers = handlers;
+    socket.setNoDelay(true);
+    // Notices a peer that vanished without a FIN (laptop asleep, cable out) within a minute or so.
+    socket.setKeepAlive(true, 30_000);
+    socket.on('data', (chunk: Buffer) => {
+      for (const item of this.#splitter.push(chunk)) this.#line(item);
+    });
+    socket.on('end', () => {
+      for (const item of this.#splitter.end()) this.#line(item);
+    });
+    socket.on('error', (error) => {
+      this.#error = error;
+    });
+    socket.on('close', () => handlers.close(this.#error));
+  }
+
+  /** Resolves once connected; rejects with the connect error (refused, unreachable, timeout). */
+  static open(options: OpenOptions, handlers: ConnectionHandlers): Promise<JsonLineConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.createConnection({ host: options.host, port: options.port });
+      const timeoutMs = options.connectTimeoutMs ?? 10_000;
+      const timer = setTimeout(() => {
+        socket.destroy(new Error(`timed out after ${timeoutMs / 1000}s`));
+      }, timeoutMs);
+      const failed = (error: Error): void => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.off('error', failed);
+        resolve(new JsonLineConnection(socket, handlers));
+      });
+    });
+  }
+
+  /** Returns false when the socket can no longer be written (it is closing). */
+  send(request: JsonRequest): boolean {
+    if (this.#socket.destroyed || !this.#socket.writable) return false;
+    this.#socket.write(`${JSON.stringify(request)}\n`);
+    return true;
+  }
+
+  /** Half-closes after what was written; the server's close then ends the connection. */
+  end(): void {
+    this.#socket.end();
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #line(item: ReturnType<LineSplitter['push']>[number]): void {
+    if (item.kind === 'oversized') {
+      this.#handlers.malformed('', `a line of ${item.bytes} bytes was too long and was skipped`);
+      return;
+    }
+    if (item.line.trim() === '') return;
+    const parsed = parseServerLine(item.line);
+    if (parsed.ok) this.#handlers.message(parsed.message);
+    else this.#handlers.malformed(item.line, parsed.why);
+  }
+}
+
+export type ParsedLine = { readonly ok: true; readonly message: JsonServerMessage } | { readonly ok: false; readonly why: string };
+
+/**
+ * Checks only the envelope (an object with a string `type`). Fields are trusted to match the
+ * shared shapes; the renderer cleans every string it prints, so a wrong field shows oddly
+ * rather than doing harm.
+ */
+export function parseServerLine(line: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    if (error instanceof SyntaxError) return { ok: false, why: 'not valid JSON' };
+    throw error;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, why: 'not a JSON object' };
+  if (typeof (value as { type?: unknown }).type !== 'string') return { ok: false, why: 'no "type" field' };
+  return { ok: true, message: value as JsonServerMessage };
+}

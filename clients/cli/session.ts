@@ -1,0 +1,472 @@
+import type { JsonRequest, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import { DEFAULT_BACKOFF, formatDelay } from './backoff.js';
+import { isChatRequest, parseInput } from './commands.js';
+import { Completion } from './completion.js';
+import type { ConnectOptions } from './connect.js';
+import { InFlight, type Pending } from './in-flight.js';
+import { describeError, formatTarget, Link } from './link.js';
+import {
+  clean,
+  localTime,
+  renderHistory,
+  renderJoined,
+  renderPrivate,
+  renderServerMessage,
+  renderUndelivered,
+  renderWelcome,
+  type RenderContext,
+  type WireMessage,
+} from './render.js';
+import { RoomTracker } from './room-tracker.js';
+import { colourWanted, createStyle, type Style } from './style.js';
+import { Terminal } from './terminal.js';
+
+/**
+ * - connecting: the first TCP connect.        - naming: waiting for the user to type a name.
+ * - registering: hello sent.                   - syncing: joins after hello not yet answered.
+ * - ready: typed lines go straight out.        - offline: the link is waiting to reconnect.
+ * - quitting: quit sent, waiting for the close.
+ * Lines typed in any phase but naming and ready wait in a queue, sent in order once ready.
+ */
+type Phase = 'connecting' | 'naming' | 'registering' | 'syncing' | 'ready' | 'offline' | 'quitting';
+
+const MAX_QUEUED_LINES = 1000;
+
+/**
+ * One run of `parley connect`: the state machine between the keyboard, the screen and the
+ * server. What it builds on lives beside it: commands.ts (typed line -> request), render.ts
+ * (server message -> lines), room-tracker.ts (rooms across reconnects), in-flight.ts (requests
+ * awaiting answers), link.ts (the connection and its reconnects), terminal.ts (the prompt).
+ */
+export class ConnectSession {
+  readonly #options: ConnectOptions;
+  readonly #style: Style;
+  readonly #interactive: boolean;
+  readonly #terminal: Terminal;
+  readonly #tracker: RoomTracker;
+  readonly #link: Link;
+  readonly #completion = new Completion();
+  readonly #inFlight = new InFlight();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #phase: Phase = 'connecting';
+  #registeredOnce = false;
+  #queue: string[] = [];
+  /** The room that was current before a reconnect, made current again once rooms are back. */
+  #restoreRoom: string | null = null;
+  #inputEnded = false;
+  /** Lines refused or unconfirmed; in script mode they make the exit code 1. */
+  #undelivered = 0;
+  #queuedNoticeShown = false;
+  #finished = false;
+  #resolve: (code: number) => void = () => undefined;
+  #sigint: (() => void) | null = null;
+
+  constructor(options: ConnectOptions) {
+    this.#options = options;
+    const input = options.input ?? process.stdin;
+    const output = options.output ?? process.stdout;
+    const isTty = (s: unknown): boolean => (s as { isTTY?: boolean }).isTTY === true;
+    this.#interactive = options.terminal ?? (isTty(input) && isTty(output));
+    this.#style = createStyle(colourWanted(options.color, output, options.env ?? process.env));
+    this.#tracker = new RoomTracker(options.name ?? null);
+    this.#link = new Link({ host: options.host, port: options.port }, options.reconnect ?? DEFAULT_BACKOFF, {
+      up: () => this.#onUp(),
+      message: (message) => this.#onMessage(message),
+      malformed: (line, why) => {
+        const sample = clean(line).slice(0, 80);
+        this.#print([this.#style.dim(`(ignored a line from the server: ${why}${sample === '' ? '' : `: ${sample}`})`)]);
+      },
+      down: () => this.#onDown(),
+      notice: (text) => this.#print([this.#style.error(text)]),
+      gaveUp: () => this.#finish(1),
+    });
+    this.#terminal = new Terminal(
+      { input, output, terminal: this.#interactive, completer: (line) => this.#completion.complete(line) },
+      { line: (line) => this.#onLine(line), end: () => this.#onInputEnd(), interrupt: () => this.#onInterrupt() },
+    );
+    if (!this.#interactive && options.input === undefined) {
+      // Piped stdin: Ctrl-C reaches the process, not readline. Quit cleanly all the same.
+      this.#sigint = () => this.#onInterrupt();
+      process.on('SIGINT', this.#sigint);
+    }
+  }
+
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => {
+      this.#resolve = resolve;
+    });
+    this.#updatePrompt();
+    void this.#link.start().then((error) => {
+      if (error === null) return;
+      this.#print([this.#style.error(`Cannot connect to ${formatTarget(this.#options)}: ${describeError(error)}`)]);
+      this.#finish(1);
+    });
+    return done;
+  }
+
+  // ---- connection ----
+
+  #onUp(): void {
+    const name = this.#tracker.name;
+    if (name !== null) {
+      this.#hello(name);
+      return;
+    }
+    // The server picks the mode from the first byte and greets in text mode if the client is
+    // silent, so speak JSON now (ping needs no name) rather than after the name is typed.
+    this.#send({ type: 'ping' });
+    this.#askName();
+  }
+
+  /** The link lost the connection (and says so); returns whether it should reconnect. */
+  #onDown(): boolean {
+    if (this.#phase === 'quitting' || this.#finished) {
+      this.#finish(this.#exitCode());
+      return false;
+    }
+    // A chat line without its ack may or may not have been stored. Say so instead of resending
+    // it after the reconnect, which could post it twice.
+    for (const text of this.#inFlight.chatTexts()) {
+      this.#failed(renderUndelivered(this.#ctx(), 'the connection was lost before the server confirmed it', text));
+    }
+    this.#inFlight.clear();
+    if (this.#inputEnded && this.#queue.length === 0) {
+      this.#finish(this.#exitCode());
+      return false;
+    }
+    this.#phase = 'offline';
+    this.#updatePrompt();
+    return true;
+  }
+
+  // ---- naming ----
+
+  #askName(): void {
+    this.#phase = 'naming';
+    const typedAhead = this.#queue.shift();
+    if (typedAhead !== undefined) {
+      this.#submitName(typedAhead);
+      return;
+    }
+    if (this.#inputEnded) {
+      this.#print([this.#style.error('No name given.')]);
+      this.#finish(this.#interactive ? 0 : 1);
+      return;
+    }
+    if (!this.#interactive) this.#print(['Enter your name:']);
+    this.#updatePrompt();
+  }
+
+  #submitName(line: string): void {
+    const name = line.trim();
+    if (name === '') {
+      this.#print(['Please enter a non-empty name:']);
+      return;
+    }
+    this.#hello(name);
+  }
+
+  #hello(name: string): void {
+    this.#tracker.name = name;
+    this.#phase = 'registering';
+    this.#updatePrompt();
+    this.#send({ type: 'hello', name });
+  }
+
+  #nameRefused(text: string): void {
+    const name = this.#tracker.name ?? '';
+    this.#print([
+      this.#style.error(this.#registeredOnce ? `The server refused the name "${clean(name)}" after reconnecting: ${clean(text)}` : clean(text)),
+    ]);
+    this.#tracker.name = null;
+    // A script cannot answer a question: its next line is chat, not a name.
+    if (!this.#interactive) {
+      this.#undelivered += 1;
+      this.#quit();
+      return;
+    }
+    this.#askName();
+  }
+
+  // ---- input ----
+
+  #onLine(line: string): void {
+    if (this.#phase === 'naming') this.#submitName(line);
+    else if (this.#phase === 'ready' && this.#queue.length === 0) this.#handleInput(line, true);
+    else this.#enqueue(line);
+    this.#terminal.showPrompt();
+  }
+
+  #enqueue(line: string): void {
+    if (this.#phase === 'quitting') return;
+    if (this.#queue.length >= MAX_QUEUED_LINES) {
+      this.#failed(renderUndelivered(this.#ctx(), 'too many lines are waiting for the connection', line));
+      return;
+    }
+    this.#queue.push(line);
+    if (this.#phase === 'offline' && !this.#queuedNoticeShown) {
+      this.#queuedNoticeShown = true;
+      this.#print([this.#style.dim('(not connected: what you type is sent once the connection is back)')]);
+    }
+  }
+
+  /** `fresh`: the line was just typed and is still on screen (not replayed from the queue). */
+  #handleInput(line: string, fresh: boolean): void {
+    const action = parseInput(line, this.#tracker.current);
+    switch (action.kind) {
+      case 'none':
+        return;
+      case 'refuse':
+        this.#failed(this.#style.error(action.text));
+        return;
+      case 'quit':
+        this.#quit(action.reason);
+        return;
+      case 'send':
+        // The line comes back rendered, with its time, once the server acknowledges it.
+        if (fresh && isChatRequest(action.request)) this.#terminal.eraseSubmitted(line, this.#terminal.prompt);
+        this.#send(action.request);
+    }
+  }
+
+  #onInputEnd(): void {
+    this.#inputEnded = true;
+    if (this.#phase === 'naming') {
+      this.#askName();
+      return;
+    }
+    if (this.#interactive && this.#phase === 'offline') {
+      this.#dropQueue('not connected');
+      this.#finish(this.#exitCode());
+      return;
+    }
+    const waitMs = this.#options.drainTimeoutMs ?? 10_000;
+    this.#schedule(() => {
+      const unconfirmed = this.#inFlight.chatTexts().length + this.#queue.length;
+      this.#print([this.#style.error(`Gave up waiting for the server after ${formatDelay(waitMs)}: ${unconfirmed} line(s) not confirmed.`)]);
+      this.#undelivered += Math.max(1, unconfirmed);
+      this.#queue = [];
+      this.#quit();
+    }, waitMs);
+    this.#maybeDrained();
+  }
+
+  /** After the input ended: quits once every line is sent and answered. */
+  #maybeDrained(): void {
+    if (this.#inputEnded && this.#phase === 'ready' && this.#queue.length === 0 && this.#inFlight.size === 0) this.#quit();
+  }
+
+  #onInterrupt(): void {
+    if (this.#phase === 'quitting') this.#finish(this.#exitCode());
+    else this.#quit();
+  }
+
+  #quit(reason?: string): void {
+    if (this.#phase === 'quitting' || this.#finished) return;
+    this.#phase = 'quitting';
+    this.#clearTimers();
+    if (this.#interactive) this.#print([this.#style.dim('Bye.')]);
+    // Nothing typed from here on is sent: stop reading, and take the prompt off the screen.
+    this.#terminal.close();
+    if (!this.#send(reason === undefined ? { type: 'quit' } : { type: 'quit', reason })) {
+      this.#finish(this.#exitCode());
+      return;
+    }
+    // The server answers bye and closes; if it does not, do not hang.
+    this.#schedule(() => this.#finish(this.#exitCode()), 2000);
+  }
+
+  // ---- server messages ----
+
+  /** False when there is no connection to send on. */
+  #send(request: JsonRequest, sync?: Pending['sync']): boolean {
+    const conn = this.#link.connection;
+    return conn !== null && conn.send(this.#inFlight.add(request, sync));
+  }
+
+  #onMessage(message: JsonServerMessage): void {
+    const pending = this.#inFlight.take('re' in message ? message.re : null);
+    this.#completion.learn(message);
+    switch (message.type) {
+      case 'welcome':
+        this.#onWelcome(message);
+        break;
+      case 'joined':
+        this.#onJoined(message, pending);
+        break;
+      case 'left':
+        this.#tracker.left(message.room);
+        if (pending?.sync === undefined) this.#print(renderServerMessage(this.#ctx(), message));
+        else this.#syncDone();
+        break;
+      case 'error':
+        this.#onError(message, pending);
+        break;
+      case 'renamed':
+        this.#tracker.name = message.to;
+        this.#print(renderServerMessage(this.#ctx(), message));
+        break;
+      case 'message':
+      case 'ack':
+        this.#tracker.seen(message.message);
+        this.#print(renderServerMessage(this.#ctx(), message));
+        break;
+      case 'private_sent': {
+        const request = pending?.request;
+        const sent = request?.type === 'msg' ? request : undefined;
+        const me = this.#tracker.name ?? '';
+        this.#print([renderPrivate(this.#ctx(), 'to', message.to, me, sent?.text ?? '', sent?.action === true, message.ts)]);
+        break;
+      }
+      case 'bye':
+        // Our own quit's answer needs no line; the server closing on us does.
+        if (pending?.request.type !== 'quit') this.#print(renderServerMessage(this.#ctx(), message));
+        break;
+      default:
+        this.#print(renderServerMessage(this.#ctx(), message));
+    }
+    this.#updatePrompt();
+    this.#maybeDrained();
+  }
+
+  #onWelcome(welcome: Extract<JsonServerMessage, { type: 'welcome' }>): void {
+    this.#tracker.name = welcome.name;
+    this.#link.settled();
+    this.#queuedNoticeShown = false;
+    if (!this.#registeredOnce) {
+      this.#registeredOnce = true;
+      this.#tracker.joined(welcome.room);
+      welcome.history.forEach((m) => this.#tracker.seen(m));
+      this.#print(renderServerMessage(this.#ctx(), welcome));
+      if (this.#options.room !== undefined && this.#options.room.trim() !== '') {
+        this.#send({ type: 'join', room: this.#options.room.trim() }, 'initial');
+      }
+    } else {
+      const plan = this.#tracker.resync(welcome.room);
+      this.#restoreRoom = this.#tracker.current;
+      this.#print([this.#style.bold('Reconnected.'), ...renderWelcome(this.#ctx(), welcome).slice(1)]);
+      if (!plan.leave.includes(welcome.room)) this.#printMissed(welcome.room, welcome.history);
+      for (const room of plan.join) this.#send({ type: 'join', room }, 'resync');
+      for (const room of plan.leave) this.#send({ type: 'leave', room }, 'resync');
+    }
+    if (this.#inFlight.syncOpen === 0) this.#ready();
+    else this.#phase = 'syncing';
+  }
+
+  #onJoined(joined: Extract<JsonServerMessage, { type: 'joined' }>, pending: Pending | undefined): void {
+    if (pending?.sync === 'resync') {
+      this.#printMissed(joined.room, joined.history);
+    } else {
+      this.#tracker.joined(joined.room);
+      this.#print([renderJoined(this.#ctx(), joined), ...renderHistory(this.#ctx(), joined.room, joined.history)]);
+    }
+    joined.history.forEach((m) => this.#tracker.seen(m));
+    if (pending?.sync !== undefined) this.#syncDone();
+  }
+
+  #printMissed(room: string, history: readonly WireMessage[]): void {
+    this.#print(renderHistory(this.#ctx(), room, this.#tracker.unseen(room, history), 'missed'));
+    history.forEach((m) => this.#tracker.seen(m));
+  }
+
+  #onError(error: Extract<JsonServerMessage, { type: 'error' }>, pending: Pending | undefined): void {
+    const request = pending?.request;
+    if (request?.type === 'hello') {
+      this.#nameRefused(error.text);
+      return;
+    }
+    if (request !== undefined && isChatRequest(request)) {
+      this.#failed(renderUndelivered(this.#ctx(), error.text, request.text));
+    } else if (pending?.sync === 'resync' && request?.type === 'join') {
+      this.#tracker.left(request.room);
+      this.#failed(this.#style.error(`Could not rejoin #${clean(request.room)}: ${clean(error.text)}`));
+    } else if (request !== undefined) {
+      this.#failed(this.#style.error(`Error: ${clean(error.text)}`));
+    } else {
+      // Not tied to a request (a line too long, bad JSON): shown, nothing else to undo.
+      this.#print(renderServerMessage(this.#ctx(), error));
+    }
+    if (pending?.sync !== undefined) this.#syncDone();
+  }
+
+  /** Called after a sync answer was taken from the in-flight set. */
+  #syncDone(): void {
+    if (this.#inFlight.syncOpen === 0 && this.#phase === 'syncing') this.#ready();
+  }
+
+  #ready(): void {
+    this.#phase = 'ready';
+    if (this.#restoreRoom !== null) this.#tracker.switchTo(this.#restoreRoom);
+    this.#restoreRoom = null;
+    this.#updatePrompt();
+    while (this.#phase === 'ready' && this.#queue.length > 0) {
+      const line = this.#queue.shift() as string;
+      this.#handleInput(line, false);
+    }
+    this.#maybeDrained();
+  }
+
+  // ---- output ----
+
+  #ctx(): RenderContext {
+    return { style: this.#style, currentRoom: this.#tracker.current, time: localTime, now: Date.now() };
+  }
+
+  #print(lines: readonly string[]): void {
+    this.#terminal.print(lines);
+  }
+
+  /** Prints a refusal; in script mode it also counts against the exit code. */
+  #failed(line: string): void {
+    if (!this.#interactive) this.#undelivered += 1;
+    this.#print([line]);
+  }
+
+  #dropQueue(why: string): void {
+    if (this.#queue.length === 0) return;
+    this.#failed(this.#style.error(`${this.#queue.length} typed line(s) not sent: ${why}.`));
+    this.#queue = [];
+  }
+
+  #updatePrompt(): void {
+    if (this.#phase === 'naming') {
+      this.#terminal.setPrompt('Your name: ');
+      return;
+    }
+    const room = this.#tracker.current;
+    const name = this.#tracker.name;
+    const offline = this.#phase === 'offline' || (this.#phase === 'connecting' && this.#registeredOnce);
+    const parts = [room === null ? '' : `[#${clean(room)}] `, name === null ? '' : this.#style.name(clean(name))];
+    if (offline) parts.push(this.#style.error(' (offline)'));
+    this.#terminal.setPrompt(`${parts.join('')}> `);
+  }
+
+  // ---- ending ----
+
+  #exitCode(): number {
+    return !this.#interactive && this.#undelivered > 0 ? 1 : 0;
+  }
+
+  #schedule(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #clearTimers(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #finish(code: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#clearTimers();
+    if (this.#sigint !== null) process.off('SIGINT', this.#sigint);
+    this.#link.stop();
+    this.#terminal.close();
+    this.#resolve(code);
+  }
+}

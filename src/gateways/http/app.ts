@@ -1,0 +1,62 @@
+import fastifyCors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { corsOrigins, type Config } from '../../config.js';
+import type { Chat } from '../../core/chat.js';
+import type { Store } from '../../store/store.js';
+import { maxPacketBytes } from '../socketio/index.js';
+import { registerErrorHandling } from './errors.js';
+import { openApiRoute, registerOpenApi } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
+import { roomRoutes } from './routes/rooms.js';
+import { registerSecurityHeaders } from './security.js';
+import { registerWebClient } from './static.js';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './zod-schema.js';
+
+export interface WebAppDeps {
+  readonly chat: Chat;
+  readonly store: Store;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly isClosing: () => boolean;
+}
+
+/**
+ * The HTTP side of the web door: the JSON API under /api, its OpenAPI document and /docs,
+ * and the browser client at /. Not listening yet, so tests may use inject().
+ */
+export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
+  const { chat, config } = deps;
+  const logger = deps.logger.child({ door: 'http' });
+  const app = Fastify({
+    // Typed as Fastify's base logger so the instance type stays the plain FastifyInstance.
+    loggerInstance: logger as FastifyBaseLogger,
+    // Per-request lines would drown the chat's own log; failures are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    // A bot post carries one message: the same bound as a Socket.IO packet.
+    bodyLimit: maxPacketBytes(config),
+    // Keep-alive connections must not hold the server open at shutdown.
+    forceCloseConnections: true,
+  });
+
+  registerErrorHandling(app, logger);
+  registerSecurityHeaders(app);
+  const origins = corsOrigins(config);
+  // Empty list: CORS stays off, so only same-origin pages may call the API from a browser.
+  await app.register(fastifyCors, { origin: origins.length > 0 ? origins : false, methods: ['GET', 'HEAD', 'POST'], maxAge: 600 });
+  await registerOpenApi(app);
+
+  await app.register(async (api) => {
+    api.setValidatorCompiler(zodValidatorCompiler);
+    api.setSerializerCompiler(jsonSerializerCompiler);
+    // The API speaks JSON only: any other body is a 415, not a string that fails validation.
+    api.removeContentTypeParser('text/plain');
+    healthRoutes(api, { store: deps.store, isClosing: deps.isClosing });
+    roomRoutes(api, chat);
+    messageRoutes(api, chat);
+  });
+  openApiRoute(app);
+  await registerWebClient(app);
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { Chat } from '../../../core/chat.js';
+import { chatError } from '../../../core/errors.js';
+import { checkRoom } from '../../../core/names.js';
+import { HttpError } from '../errors.js';
+import { ErrorSchema, RoomParams, RoomSummarySchema, RoomsReply, UsersReply } from '../schemas.js';
+
+type Params = { Params: z.output<typeof RoomParams> };
+
+/**
+ * The room's canonical name if it exists; otherwise a 400 (bad name) or 404. The default room
+ * always exists: every session starts there, even before anyone has spoken in it.
+ */
+export function existingRoom(chat: Chat, raw: string): string {
+  const checked = checkRoom(raw);
+  if ('error' in checked) throw HttpError.fromChat(checked.error);
+  if (!chat.roomExists(checked.room) && checked.room !== chat.defaultRoom) throw HttpError.fromChat(chatError('no_such_room', `No room is called #${checked.room}.`));
+  return checked.room;
+}
+
+export function roomRoutes(app: FastifyInstance, chat: Chat): void {
+  app.get(
+    '/api/rooms',
+    { schema: { tags: ['rooms'], summary: 'Every room with its topic, member count and last activity', response: { 200: RoomsReply } } },
+    async () => ({ rooms: chat.listRooms() }),
+  );
+
+  app.get<Params>(
+    '/api/rooms/:room',
+    { schema: { tags: ['rooms'], summary: 'One room', params: RoomParams, response: { 200: RoomSummarySchema, 400: ErrorSchema, 404: ErrorSchema } } },
+    async (request) => {
+      const room = existingRoom(chat, request.params.room);
+      // Only the default room can exist without being listed (empty and never used).
+      return chat.listRooms().find((r) => r.name === room) ?? { name: room, topic: '', members: 0, lastActivity: null };
+    },
+  );
+
+  app.get<Params>(
+    '/api/rooms/:room/users',
+    { schema: { tags: ['rooms'], summary: "A room's members, by name", params: RoomParams, response: { 200: UsersReply, 400: ErrorSchema, 404: ErrorSchema } } },
+    async (request) => {
+      const room = existingRoom(chat, request.params.room);
+      return { room, users: chat.members(room) ?? [] };
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { MAX_HISTORY_LIMIT, DEFAULT_HISTORY_LIMIT } from '../../store/store.js';
+
+/**
+ * The HTTP API's shapes. Input lengths only bound parsing work; the core applies the name,
+ * room and text rules and answers with its own error codes. Output shapes mirror the core's
+ * types (ChatMessage, RoomSummary, UserRef) and are the OpenAPI document's response schemas.
+ */
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string().describe('Stable error code'), message: z.string() }) })
+  .describe('An error');
+
+export const RoomParams = z.object({ room: z.string().min(1).max(200).describe('Room name; a leading # is optional') });
+
+const seq = z.coerce.number().int().min(0);
+
+export const HistoryQuerySchema = z
+  .object({
+    before: seq.optional().describe('Only messages with a smaller sequence number (page backwards)'),
+    after: seq.optional().describe('Only messages with a greater sequence number (page forwards)'),
+    limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(DEFAULT_HISTORY_LIMIT).describe('Page size'),
+  })
+  .describe('Without `after`: the newest `limit` messages before `before`. With `after`: the oldest `limit` after it.');
+
+export const PostMessageBody = z.object({
+  author: z.string().min(1).max(200).describe("The bot's name; refused if a connected user holds it"),
+  text: z.string().max(1_000_000),
+  kind: z.enum(['chat', 'action', 'topic']).default('chat').describe('`topic` also sets the room topic'),
+});
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  room: z.string(),
+  seq: z.number().int().describe('Strictly increasing per room'),
+  kind: z.enum(['chat', 'action', 'topic']),
+  author: z.string(),
+  text: z.string(),
+  ts: z.number().int().describe('Server time, ms since the epoch'),
+});
+
+export const RoomSummarySchema = z.object({
+  name: z.string(),
+  topic: z.string(),
+  members: z.number().int(),
+  lastActivity: z.number().int().nullable().describe('Time of the last message (ms), or null'),
+});
+
+export const UserSchema = z.object({ id: z.string().describe('Session id'), name: z.string() });
+
+export const RoomsReply = z.object({ rooms: z.array(RoomSummarySchema) });
+export const UsersReply = z.object({ room: z.string(), users: z.array(UserSchema) });
+export const HistoryReply = z.object({ room: z.string(), messages: z.array(MessageSchema).describe('Oldest first') });
+export const PostedReply = z.object({ message: MessageSchema });
+export const LiveReply = z.object({ status: z.literal('ok') });
+export const ReadyReply = z.object({ status: z.literal('ready') });

@@ -1,0 +1,311 @@
+import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runConnect, type ConnectOptions } from '../../clients/cli/connect.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { LineClient } from '../helpers/tcp-client.js';
+
+/**
+ * The CLI client against the real server, in process: PassThrough streams stand in for the
+ * keyboard and the screen. `terminal: true` runs the same readline terminal mode a TTY gets.
+ */
+type Json = Record<string, unknown>;
+
+const servers: TestServer[] = [];
+const sockets: LineClient[] = [];
+const clis: Cli[] = [];
+
+afterEach(async () => {
+  for (const cli of clis.splice(0)) cli.input.end();
+  for (const s of sockets.splice(0)) s.close();
+  for (const server of servers.splice(0).reverse()) await server.dispose();
+});
+
+async function server(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const s = await startTestServer(overrides, { web: false });
+  servers.push(s);
+  return s;
+}
+
+/** A raw JSON-lines client, past hello. */
+async function raw(port: number, name: string): Promise<LineClient> {
+  const client = await LineClient.open(port);
+  sockets.push(client);
+  client.json({ type: 'hello', name, id: 'h' });
+  await client.waitForJson((m) => m.type === 'welcome' && m.re === 'h');
+  return client;
+}
+
+class Cli {
+  readonly input = new PassThrough();
+  readonly output = new PassThrough();
+  bytes = '';
+  readonly exit: Promise<number>;
+  #waiters: Array<() => void> = [];
+
+  constructor(options: Omit<ConnectOptions, 'input' | 'output'>, columns?: number) {
+    // What a TTY output reports; readline reads it to know where typed text wraps.
+    if (columns !== undefined) Object.assign(this.output, { columns });
+    this.output.setEncoding('utf8');
+    this.output.on('data', (chunk: string) => {
+      this.bytes += chunk;
+      for (const wake of this.#waiters.splice(0)) wake();
+    });
+    this.exit = runConnect({ color: false, ...options, input: this.input, output: this.output });
+    clis.push(this);
+  }
+
+  get text(): string {
+    return stripVTControlCharacters(this.bytes);
+  }
+
+  type(line: string): void {
+    this.input.write(`${line}\n`);
+  }
+
+  async waitFor(test: string | RegExp, timeoutMs = 8000): Promise<void> {
+    const ok = (): boolean => (typeof test === 'string' ? this.text.includes(test) : test.test(this.text));
+    const deadline = Date.now() + timeoutMs;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(test)}; output:\n${this.text}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        this.#waiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  count(text: string): number {
+    return this.text.split(text).length - 1;
+  }
+}
+
+describe('parley connect (CLI client) against the real server', () => {
+  it('shows the welcome and history, sends and receives, switches rooms, and exits 0 on Ctrl-D', async () => {
+    const s = await server();
+    const bob = await raw(s.tcpPort, 'bob');
+    bob.json({ type: 'say', room: 'general', text: 'earlier words', id: 1 });
+    await bob.waitForJson((m) => m.type === 'ack');
+
+    const cli = new Cli({ host: '127.0.0.1', port: s.tcpPort, name: 'alice', terminal: true });
+    await cli.waitFor('Welcome, alice! You are in #general with 1 other user.');
+    expect(cli.text).toMatch(/--- last 1 message in #general ---\n\[\d\d:\d\d\] bob: earlier words\n--- end of history ---/);
+    await cli.waitFor('[#general] alice> ');
+
+    cli.type('hello from the cli');
+    const got = await bob.waitForJson<{ message: Json }>((m) => m.type === 'message');
+    expect(got.message).toMatchObject({ author: 'alice', text: 'hello from the cli', room: 'general' });
+    await cli.waitFor(/\[\d\d:\d\d\] alice: hello from the cli/);
+
+    bob.json({ type: 'say', room: 'general', text: 'hi alice', id: 2 });
+    await cli.waitFor(/\[\d\d:\d\d\] bob: hi alice/);
+
+    cli.type('/join dev');
+    await cli.waitFor('You joined #dev (topic: none). 1 user here.');
+    await cli.waitFor('[#dev] alice> ');
+    bob.json({ type: 'join', room: 'dev', id: 3 });
+    await cli.waitFor('bob has joined the chat.');
+    cli.type('in dev now');
+    const inDev = await bob.waitForJson<{ message: Json }>((m) => m.type === 'message' && (m.message as Json).room === 'dev');
+    expect(inDev.message.text).toBe('in dev now');
+    // An event of the other room carries its name.
+    bob.json({ type: 'say', room: 'general', text: 'back in general', id: 4 });
+    await cli.waitFor(/\[#general\] bob: back in general/);
+
+    cli.type('/who');
+    await cli.waitFor('Users in #dev (2): alice, bob');
+
+    cli.input.write('\x04'); // Ctrl-D on an empty line
+    expect(await cli.exit).toBe(0);
+    await bob.waitForJson((m) => m.type === 'leave' && (m.user as Json).name === 'alice');
+  });
+
+  it('redraws the prompt and the half-typed line under an incoming message', async () => {
+    const s = await server();
+    const bob = await raw(s.tcpPort, 'bob');
+    const cli = new Cli({ host: '127.0.0.1', port: s.tcpPort, name: 'alice', terminal: true });
+    await cli.waitFor('[#general] alice> ');
+    cli.input.write('half typ');
+    await cli.waitFor('alice> half typ');
+    bob.json({ type: 'say', room: 'general', text: 'interrupting', id: 1 });
+    await cli.waitFor(/bob: interrupting/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const screen = emulate(cli.bytes);
+    expect(screen.at(-2)).toMatch(/^\[\d\d:\d\d\] bob: interrupting$/);
+    expect(screen.at(-1)).toBe('[#general] alice> half typ');
+    expect(screen.filter((l) => l.includes('half typ'))).toHaveLength(1);
+
+    cli.input.write('ed\r');
+    await cli.waitFor(/alice: half typed/);
+    // The submitted line is replaced by its acknowledged, timestamped form.
+    const after = emulate(cli.bytes);
+    expect(after.filter((l) => l.includes('half typed'))).toEqual([expect.stringMatching(/^\[\d\d:\d\d\] alice: half typed$/)]);
+    expect(after.at(-1)).toBe('[#general] alice>'); // the emulator trims trailing spaces
+
+    cli.input.write('\x03'); // Ctrl-C
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('keeps a long, wrapped input intact under incoming messages', async () => {
+    const s = await server();
+    const bob = await raw(s.tcpPort, 'bob');
+    const cli = new Cli({ host: '127.0.0.1', port: s.tcpPort, name: 'alice', terminal: true }, 40);
+    await cli.waitFor('[#general] alice> ');
+    const long = 'a long line that wraps over more than one row of a narrow terminal';
+    cli.input.write(long); // one chunk, as a paste arrives
+    await cli.waitFor('terminal');
+    for (const [i, text] of ['first', 'second'].entries()) {
+      if (i === 1) cli.input.write('\x1b[D\x1b[D'); // cursor left twice: still on the last row
+      bob.json({ type: 'say', room: 'general', text, id: i });
+      await cli.waitFor(`bob: ${text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const screen = emulate(cli.bytes, 40);
+    const prompt = `[#general] alice> ${long}`;
+    const wrapped = Array.from({ length: Math.ceil(prompt.length / 40) }, (_, i) => prompt.slice(i * 40, i * 40 + 40).trimEnd());
+    expect(screen.slice(-wrapped.length - 2)).toEqual([
+      expect.stringMatching(/^\[\d\d:\d\d\] bob: first$/),
+      expect.stringMatching(/^\[\d\d:\d\d\] bob: second$/),
+      ...wrapped,
+    ]);
+    cli.input.write('\x03');
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('asks for the name, and again when it is taken', async () => {
+    const s = await server();
+    await raw(s.tcpPort, 'alice');
+    const cli = new Cli({ host: '127.0.0.1', port: s.tcpPort, terminal: true });
+    await cli.waitFor('Your name: ');
+    // A person takes a while to type: longer than the server waits before assuming text mode.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    cli.type('alice');
+    await cli.waitFor(/already taken/i);
+    cli.type('alice2');
+    await cli.waitFor('Welcome, alice2!');
+    await cli.waitFor('[#general] alice2> ');
+    cli.type('/quit');
+    expect(await cli.exit).toBe(0);
+    expect(cli.text).not.toContain('ignored a line');
+  });
+
+  it('reconnects with backoff after the server restarts, and rejoins its rooms', async () => {
+    const first = await server();
+    const cli = new Cli({
+      host: '127.0.0.1',
+      port: first.tcpPort,
+      name: 'alice',
+      room: 'dev',
+      terminal: true,
+      reconnect: { initialMs: 100, maxMs: 400 },
+    });
+    await cli.waitFor('[#dev] alice> ');
+    const bob = await raw(first.tcpPort, 'bob');
+    bob.json({ type: 'join', room: 'dev', id: 1 });
+    bob.json({ type: 'say', room: 'dev', text: 'seen before the restart', id: 2 });
+    await cli.waitFor(/bob: seen before the restart/);
+
+    await first.stop();
+    await cli.waitFor('Connection lost; reconnecting in 100ms…');
+    await cli.waitFor('[#dev] alice (offline)> ');
+    await cli.waitFor(/Reconnect failed \(.*ECONNREFUSED.*\); retrying in 200ms…/);
+
+    const second = await server({ tcpPort: first.tcpPort, dataDir: first.dataDir });
+    await cli.waitFor('Reconnected.');
+    await cli.waitFor('[#dev] alice> ');
+    // Rejoined history already seen is not shown twice.
+    expect(cli.count('seen before the restart')).toBe(1);
+
+    const carol = await raw(second.tcpPort, 'carol');
+    carol.json({ type: 'join', room: 'dev', id: 1 });
+    await carol.waitForJson((m) => m.type === 'joined');
+    cli.type('after the restart');
+    const got = await carol.waitForJson<{ message: Json }>((m) => m.type === 'message');
+    expect(got.message).toMatchObject({ author: 'alice', room: 'dev', text: 'after the restart' });
+
+    cli.input.end();
+    expect(await cli.exit).toBe(0);
+  });
+
+  it('piped input: joins the room, sends every line, waits for the acks, exits 0 at end of input', async () => {
+    const s = await server();
+    const bob = await raw(s.tcpPort, 'bob');
+    bob.json({ type: 'join', room: 'ops', id: 1 });
+    await bob.waitForJson((m) => m.type === 'joined');
+    const cli = new Cli({ host: '127.0.0.1', port: s.tcpPort, name: 'bot', room: 'ops' });
+    cli.input.end('deploy started\n/me is deploying\n');
+    expect(await cli.exit).toBe(0);
+    await bob.waitForJson((m) => m.type === 'message' && (m.message as Json).text === 'deploy started' && (m.message as Json).room === 'ops');
+    await bob.waitForJson((m) => m.type === 'message' && (m.message as Json).kind === 'action');
+    expect(cli.text).toMatch(/\[\d\d:\d\d\] bot: deploy started\n\[\d\d:\d\d\] \* bot is deploying\n/);
+    expect(cli.bytes).not.toContain('\x1b'); // no prompt, no colour when not a terminal
+  });
+
+  it('piped input: a refused line makes the exit code 1', async () => {
+    const s = await server({ maxMessageLength: 10 });
+    const cli = new Cli({ host: '127.0.0.1', port: s.tcpPort, name: 'bot' });
+    cli.input.end('short\nthis line is far too long\n');
+    expect(await cli.exit).toBe(1);
+    expect(cli.text).toMatch(/bot: short/);
+    expect(cli.text).toMatch(/Not sent: .*\("this line is far too long"\)/);
+  });
+
+  it('fails fast with a clear message when nothing listens', async () => {
+    const s = await server();
+    const port = s.tcpPort;
+    await s.stop();
+    const cli = new Cli({ host: '127.0.0.1', port, name: 'alice' });
+    expect(await cli.exit).toBe(1);
+    expect(cli.text).toMatch(new RegExp(`Cannot connect to 127.0.0.1:${port}: .*ECONNREFUSED`));
+  });
+});
+
+/**
+ * Replays what was written to the "terminal" onto a screen of unlimited width and returns its
+ * rows: enough of VT100 (CR, LF as CRLF, cursor moves, erase, autowrap at `columns`) to see what
+ * a person would see.
+ */
+function emulate(bytes: string, columns = Infinity): string[] {
+  const rows: string[] = [''];
+  let row = 0;
+  let col = 0;
+  const put = (ch: string): void => {
+    if (col >= columns) {
+      // Autowrap, as xterm does: the character after the last column starts the next row.
+      row += 1;
+      col = 0;
+    }
+    while (rows.length <= row) rows.push('');
+    const line = (rows[row] ?? '').padEnd(col, ' ');
+    rows[row] = line.slice(0, col) + ch + line.slice(col + 1);
+    col += 1;
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    const ch = bytes[i] as string;
+    if (ch === '\x1b') {
+      const m = /^\x1b\[([0-9;]*)([A-Za-z])/.exec(bytes.slice(i));
+      if (!m) continue;
+      i += m[0].length - 1;
+      const n = m[1] === '' ? 1 : Number((m[1] ?? '1').split(';')[0]);
+      switch (m[2]) {
+        case 'G': col = Math.max(0, n - 1); break;
+        case 'A': row = Math.max(0, row - n); break;
+        case 'B': row += n; break;
+        case 'C': col += n; break;
+        case 'D': col = Math.max(0, col - n); break;
+        case 'J': rows[row] = (rows[row] ?? '').slice(0, col); rows.length = Math.min(rows.length, row + 1); break;
+        case 'K': rows[row] = (rows[row] ?? '').slice(0, col); break;
+        default: break; // colours and modes do not move anything
+      }
+    } else if (ch === '\n') {
+      row += 1;
+      col = 0;
+      while (rows.length <= row) rows.push('');
+    } else if (ch === '\r') {
+      col = 0;
+    } else {
+      put(ch);
+    }
+  }
+  return rows.slice(0, Math.max(row + 1, 1)).map((r) => r.replace(/\s+$/, ''));
+}

@@ -46,7 +46,14 @@ program
   .option('--no-color', 'no colours (also off with NO_COLOR or when not a terminal)')
   .action(async (target: string, options: { name?: string; room?: string; color: boolean }) => {
     const { parseTarget, runConnect } = await import('../clients/cli/connect.js');
-    const { host, port } = parseTarget(target);
+    let host: string;
+    let port: number;
+    try {
+      ({ host, port } = parseTarget(target));
+    } catch (error) {
+      if (error instanceof RangeError) return fatal(error.message);
+      throw error;
+    }
     process.exitCode = await runConnect({ host, port, name: options.name, room: options.room, color: options.color });
   });
 

@@ -126,7 +126,7 @@ export class Chat {
     if (this.#closing) return fail(chatError('shutting_down'));
     const pre = PRECONDITIONS[command.type];
     if (pre.named && session.name === null) return fail(chatError('not_registered'));
-    if (pre.member && 'room' in command) {
+    if (pre.member && 'room' in command && command.room !== undefined) {
       const room = checkRoom(command.room);
       if ('error' in room) return fail(room.error);
       if (!session.rooms.has(room.room)) {
@@ -138,7 +138,7 @@ export class Chat {
   }
 
   readonly #handlers: { [T in Command['type']]: Handler<T> } = {
-    register: (s, c) => this.#register(s, c.name),
+    register: (s, c) => this.#register(s, c.name, c.room),
     join: (s, c) => this.#join(s, c.room),
     leave: (s, c) => {
       const room = this.#roomKey(c.room);
@@ -240,11 +240,13 @@ export class Chat {
 
   // ---- command handlers -----------------------------------------------------------------
 
-  async #register(session: Session, raw: string): Promise<Outcome> {
+  async #register(session: Session, raw: string, room: string | undefined): Promise<Outcome> {
     if (session.name !== null) return fail(chatError('already_registered'));
+    const firstRoom = checkRoom(room ?? this.defaultRoom);
+    if ('error' in firstRoom) return fail(firstRoom.error);
     const claimed = this.#claimName(session, raw);
     if (claimed) return fail(claimed);
-    const joined = await this.#join(session, this.defaultRoom);
+    const joined = await this.#join(session, firstRoom.room);
     if (!joined.ok || joined.reply.type !== 'joined') return joined;
     return ok({ type: 'registered', name: session.name ?? '', joined: joined.reply });
   }

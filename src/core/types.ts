@@ -62,7 +62,8 @@ export type HistoryQuery = {
 
 /** What one session asks of the chat. Every door decodes its input into these. */
 export type Command =
-  | { readonly type: 'register'; readonly name: string }
+  /** Names the session and puts it in `room` (default: the chat's default room). */
+  | { readonly type: 'register'; readonly name: string; readonly room?: string }
   | { readonly type: 'join'; readonly room: string }
   | { readonly type: 'leave'; readonly room: string; readonly reason?: string }
   | { readonly type: 'say'; readonly room: string; readonly text: string }

@@ -10,7 +10,7 @@ const room = z.string().min(1).max(200);
 const text = z.string().max(1_000_000);
 
 export const JsonRequestSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), id: requestId, name: z.string().max(200) }),
+  z.object({ type: z.literal('hello'), id: requestId, name: z.string().max(200), room: room.optional() }),
   z.object({ type: z.literal('join'), id: requestId, room }),
   z.object({ type: z.literal('leave'), id: requestId, room }),
   z.object({ type: z.literal('say'), id: requestId, room, text }),

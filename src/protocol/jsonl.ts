@@ -14,7 +14,7 @@ export type Decoded =
 export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
   switch (request.type) {
     case 'hello':
-      return { kind: 'command', command: { type: 'register', name: request.name } };
+      return { kind: 'command', command: { type: 'register', name: request.name, room: request.room } };
     case 'join':
     case 'leave':
     case 'who':

@@ -189,3 +189,20 @@ describe('Chat core', () => {
     expect(doorB.of('ben').at(-1)).toMatchObject({ type: 'broadcast', text: 'to all nodes' });
   });
 });
+
+describe('Chat core: registering into a room', () => {
+  it('can start a session in a room other than the default, unseen by the default room', async () => {
+    const chat = await Chat.create(options());
+    const door = new RecordingDoor();
+    const ann = chat.connect(door, 'ann');
+    expectOk(await chat.execute(ann, { type: 'register', name: 'ann' }));
+    const ben = chat.connect(door, 'ben');
+    const reply = expectOk(await chat.execute(ben, { type: 'register', name: 'ben', room: '#Dev' }));
+    expect(reply.type === 'registered' && reply.joined.room).toBe('dev');
+    expect(chat.roomsOf(ben)).toEqual(['dev']);
+    expect(door.of('ann')).toEqual([]);
+    const bad = chat.connect(door, 'bad');
+    expect(errorCode(await chat.execute(bad, { type: 'register', name: 'cat', room: 'no spaces' }))).toBe('invalid_room');
+    expect(chat.nameOf(bad)).toBeNull();
+  });
+});

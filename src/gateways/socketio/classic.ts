@@ -9,8 +9,8 @@ export function welcomeText(room: string): string {
 }
 
 /**
- * Classic `joinRoom { username, room }`: names the socket on first use (the core then puts it
- * in the default room), moves it into `room`, and leaves every other room, since a classic
+ * Classic `joinRoom { username, room }`: names the socket on first use straight into `room`
+ * (so nobody in the default room sees a join and a leave), or moves it into `room`, and leaves every other room, since a classic
  * client is in one room at a time. A second `joinRoom` with another username renames.
  */
 export async function joinRoom(ctx: RequestContext, username: string, rawRoom: string): Promise<Result> {
@@ -21,7 +21,7 @@ export async function joinRoom(ctx: RequestContext, username: string, rawRoom: s
 
   const current = chat.nameOf(link.sessionId);
   let step: Outcome | null = null;
-  if (current === null) step = await chat.execute(link.sessionId, { type: 'register', name: username });
+  if (current === null) step = await chat.execute(link.sessionId, { type: 'register', name: username, room: target.room });
   else if (foldName(current) !== foldName(username.trim())) step = await chat.execute(link.sessionId, { type: 'nick', name: username });
   if (step && !step.ok) return failed(step.error);
 

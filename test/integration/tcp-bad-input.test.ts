@@ -1,22 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LineClient } from '../helpers/tcp-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTcpServer } from '../helpers/tcp-fixture.js';
 
-let server: TestServer;
-const clients: LineClient[] = [];
-const named = async (name: string): Promise<LineClient> => {
-  const client = await LineClient.named(server.tcpPort, name);
-  clients.push(client);
-  return client;
-};
-
-beforeEach(async () => {
-  server = await startTestServer({}, { web: false });
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.dispose();
-});
+const tcp = useTcpServer();
+const named = tcp.named;
 
 describe('TCP bad input', () => {
   it('discards a 1 MiB line with an error and keeps the connection', async () => {
@@ -79,12 +65,11 @@ describe('TCP bad input', () => {
     expect(numbers).toEqual(Array.from({ length: count }, (_, i) => i));
     // The slow client's share stays bounded by its buffer, not by what was broadcast.
     expect(peakHeap - heapBefore).toBeLessThan(64 * 1024 * 1024);
-    expect(server.server.chat.members('general')?.map((u) => u.name).sort()).toEqual(['reader', 'sender']);
+    expect(tcp.server.server.chat.members('general')?.map((u) => u.name).sort()).toEqual(['reader', 'sender']);
   }, 90_000);
 
   it('closes an idle session with a reason when a timeout is set', async () => {
-    await server.dispose();
-    server = await startTestServer({ idleTimeout: 0.3 }, { web: false });
+    await tcp.restart({ idleTimeout: 0.3 });
     const alice = await named('alice');
     await alice.waitFor('Disconnected: Idle for 0.3 seconds');
     await alice.closed;

@@ -1,26 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LineClient } from '../helpers/tcp-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTcpServer } from '../helpers/tcp-fixture.js';
 
 type Json = Record<string, unknown>;
-let server: TestServer;
-const clients: LineClient[] = [];
-
-async function hello(name: string): Promise<LineClient> {
-  const client = await LineClient.open(server.tcpPort);
-  clients.push(client);
-  client.json({ type: 'hello', name, id: 'h' });
-  await client.waitForJson((m) => m.type === 'welcome' && m.re === 'h');
-  return client;
-}
-
-beforeEach(async () => {
-  server = await startTestServer({}, { web: false });
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.dispose();
-});
+const tcp = useTcpServer();
+const hello = tcp.hello;
 
 describe('TCP JSON-lines mode', () => {
   it('welcomes with the room state and acknowledges durable messages with id and seq', async () => {
@@ -71,8 +54,7 @@ describe('TCP JSON-lines mode', () => {
   });
 
   it('answers bad JSON and wrong shapes with an error object and keeps the session', async () => {
-    const ann = await LineClient.open(server.tcpPort);
-    clients.push(ann);
+    const ann = await tcp.open();
     ann.send('{"type":"hello","name":"ann"}');
     await ann.waitForJson((m) => m.type === 'welcome');
     ann.send('{not json');
@@ -90,16 +72,14 @@ describe('TCP JSON-lines mode', () => {
   });
 
   it('refuses commands before hello', async () => {
-    const ann = await LineClient.open(server.tcpPort);
-    clients.push(ann);
+    const ann = await tcp.open();
     ann.json({ type: 'say', room: 'general', text: 'x', id: 1 });
     await ann.waitForJson((m) => m.type === 'error' && m.code === 'not_registered');
   });
 
   it('lets a text user and a JSON user talk to each other', async () => {
     const ann = await hello('ann');
-    const tex = await LineClient.named(server.tcpPort, 'tex');
-    clients.push(tex);
+    const tex = await tcp.named('tex');
     tex.send('hello from nc');
     await ann.waitForJson((m) => m.type === 'message' && (m.message as Json).text === 'hello from nc');
     ann.json({ type: 'say', room: 'general', text: 'hello from json' });

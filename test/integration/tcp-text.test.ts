@@ -1,22 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LineClient } from '../helpers/tcp-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import type { LineClient } from '../helpers/tcp-client.js';
+import { useTcpServer } from '../helpers/tcp-fixture.js';
 
-let server: TestServer;
-const clients: LineClient[] = [];
-const open = async (name?: string): Promise<LineClient> => {
-  const client = name ? await LineClient.named(server.tcpPort, name) : await LineClient.open(server.tcpPort);
-  clients.push(client);
-  return client;
-};
-
-beforeEach(async () => {
-  server = await startTestServer({}, { web: false });
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.dispose();
-});
+const tcp = useTcpServer();
+const open = (name?: string): Promise<LineClient> => (name ? tcp.named(name) : tcp.open());
 
 describe('TCP text mode', () => {
   it('greets, refuses empty and taken names (case-insensitively), then welcomes', async () => {
@@ -108,7 +95,7 @@ describe('TCP text mode', () => {
     const json = await open();
     json.json({ type: 'hello', name: 'jay' });
     await json.waitForJson((m) => m.type === 'welcome');
-    server.console.write('maintenance at noon\n');
+    tcp.server.console.write('maintenance at noon\n');
     await alice.waitFor('[SERVER]: maintenance at noon');
     await json.waitForJson((m) => m.type === 'broadcast' && m.text === 'maintenance at noon');
   });
@@ -118,7 +105,7 @@ describe('TCP text mode', () => {
     const jay = await open();
     jay.json({ type: 'hello', name: 'jay' });
     await jay.waitForJson((m) => m.type === 'welcome');
-    await server.stop();
+    await tcp.server.stop();
     await alice.waitFor('Server is shutting down. Bye!');
     await jay.waitForJson((m) => m.type === 'bye' && m.reason === 'Server is shutting down. Bye!');
     await alice.closed;

@@ -56,15 +56,31 @@ export class TcpConnection {
   readonly socket: Socket;
   readonly #limits: ConnectionLimits;
   readonly #logger: Logger;
+  readonly #chooseMode: (connection: TcpConnection, first: Buffer) => LineHandler;
   #handler: LineHandler | null = null;
   #decoder: LineDecoder | null = null;
+  #modeTimer: NodeJS.Timeout | null;
   #inFlight = 0;
   #closeReason: string | null = null;
 
-  constructor(socket: Socket, limits: ConnectionLimits, logger: Logger) {
+  /**
+   * `chooseMode` picks the protocol from the first data, or from an empty buffer when the
+   * client has said nothing for `modeWaitMs` (nc and telnet wait to be greeted).
+   */
+  constructor(
+    socket: Socket,
+    limits: ConnectionLimits,
+    logger: Logger,
+    chooseMode: (connection: TcpConnection, first: Buffer) => LineHandler,
+    modeWaitMs: number,
+  ) {
     this.socket = socket;
     this.#limits = limits;
     this.#logger = logger;
+    this.#chooseMode = chooseMode;
+    this.#modeTimer = setTimeout(() => this.#onData(Buffer.alloc(0)), modeWaitMs);
+    // One data listener for the connection's whole life: no closure per mode switch.
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.setNoDelay(true);
     if (limits.idleTimeout > 0) {
       socket.setTimeout(limits.idleTimeout * 1000, () => this.close(`Idle for ${limits.idleTimeout} seconds`));
@@ -74,18 +90,23 @@ export class TcpConnection {
       this.#closeReason ??= `Connection error: ${error.code ?? error.message}`;
     });
     socket.once('close', () => {
+      if (this.#modeTimer) clearTimeout(this.#modeTimer);
       const reason = this.#closeReason ?? 'Connection closed';
       this.#closeReason = reason;
       this.#handler?.closed(reason);
     });
   }
 
-  /** Starts a protocol mode; `first` is the data that chose it. */
-  start(handler: LineHandler, first: Buffer): void {
-    this.#handler = handler;
-    this.#decoder = new LineDecoder(this.#limits.maxLineBytes, handler);
-    this.#decoder.push(first);
-    this.socket.on('data', (chunk: Buffer) => this.#decoder?.push(chunk));
+  #onData(chunk: Buffer): void {
+    if (this.#decoder) {
+      this.#decoder.push(chunk);
+      return;
+    }
+    if (this.#modeTimer) clearTimeout(this.#modeTimer);
+    this.#modeTimer = null;
+    this.#handler = this.#chooseMode(this, chunk);
+    this.#decoder = new LineDecoder(this.#limits.maxLineBytes, this.#handler);
+    this.#decoder.push(chunk);
   }
 
   get open(): boolean {

@@ -31,22 +31,12 @@ export async function startTcpGateway({ chat, config, logger }: TcpGatewayDeps):
   const sockets = new Set<Socket>();
   const limits = { maxLineBytes: config.maxLineBytes, maxOutbufBytes: config.maxOutbufBytes, idleTimeout: config.idleTimeout };
 
+  const chooseMode = (connection: TcpConnection, first: Buffer) =>
+    first.length > 0 && first[0] === OPEN_BRACE ? new JsonSession(connection, chat, jsonDoor) : new TextSession(connection, chat, textDoor);
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    const connection = new TcpConnection(socket, limits, logger);
-    let chosen = false;
-    const choose = (first: Buffer): void => {
-      if (chosen) return;
-      chosen = true;
-      clearTimeout(timer);
-      socket.off('data', choose);
-      if (first.length > 0 && first[0] === OPEN_BRACE) connection.start(new JsonSession(connection, chat, jsonDoor), first);
-      else connection.start(new TextSession(connection, chat, textDoor), first);
-    };
-    const timer = setTimeout(() => choose(Buffer.alloc(0)), MODE_WAIT_MS);
-    socket.on('data', choose);
-    socket.once('close', () => clearTimeout(timer));
+    new TcpConnection(socket, limits, logger, chooseMode, MODE_WAIT_MS);
   });
   server.on('error', (error) => logger.error({ err: error }, 'TCP server error'));
 

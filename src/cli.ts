@@ -28,6 +28,7 @@ program
   .addOption(new Option('--idle-timeout <seconds>', `close silent TCP sessions after this long; 0 = never [${env('idleTimeout')}, default 0]`))
   .addOption(new Option('--cors-origin <origins>', `comma-separated origins allowed by CORS [${env('corsOrigin')}, default same origin only]`))
   .addOption(new Option('--durability <mode>', `full: fsync each write batch; normal: survive process crashes only [${env('durability')}, default full]`))
+  .addOption(new Option('--commit-window-ms <ms>', `how long messages may wait to share one commit (and one write per client) [${env('commitWindowMs')}, default 2]`))
   .addOption(new Option('--no-console', `do not read operator lines from standard input [${env('console')}]`))
   .addHelpText('after', '\nEach option can also be set by its environment variable or in a .env file; flags win, then the environment, then .env.')
   .action(async (options: Record<string, unknown>) => {

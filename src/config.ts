@@ -23,6 +23,7 @@ export const ConfigSchema = z.object({
   console: bool.default(true).describe('CONSOLE: read operator lines from standard input'),
   corsOrigin: z.string().default('').describe('CORS_ORIGIN: comma-separated allowed origins; empty = same origin only'),
   durability: z.enum(['full', 'normal']).default('full').describe('DURABILITY: full = fsync each batch; normal = WAL without fsync'),
+  commitWindowMs: z.coerce.number().min(0).max(100).default(2).describe('COMMIT_WINDOW_MS: how long messages may wait to share one commit'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -45,6 +46,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   console: 'CONSOLE',
   corsOrigin: 'CORS_ORIGIN',
   durability: 'DURABILITY',
+  commitWindowMs: 'COMMIT_WINDOW_MS',
 };
 
 export class ConfigError extends Error {}

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { storeContract } from '../contracts/store-contract.js';
+import { message, storeContract } from '../contracts/store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,4 +18,30 @@ storeContract('sqlite (real file)', {
     return store;
   },
   reopen: async (closed) => SqliteStore.open(paths.get(closed) ?? ''),
+});
+
+describe('SqliteStore commit window', () => {
+  it('holds appends for the window and commits them together', async () => {
+    const store = SqliteStore.open(join(dir, 'window.sqlite'), { commitWindowMs: 30 });
+    let resolved = 0;
+    const appends = [1, 2, 3].map((seq) => store.append(message('w', seq)).then(() => resolved++));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(resolved).toBe(0);
+    expect(await store.history('w', {})).toEqual([]);
+    await Promise.all(appends);
+    expect(resolved).toBe(3);
+    expect((await store.history('w', {})).map((m) => m.seq)).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
+  it('commits what is pending on close', async () => {
+    const path = join(dir, 'close.sqlite');
+    const store = SqliteStore.open(path, { commitWindowMs: 1000 });
+    const pending = store.append(message('c', 1));
+    await store.close();
+    await pending;
+    const reopened = SqliteStore.open(path);
+    expect((await reopened.history('c', {})).length).toBe(1);
+    await reopened.close();
+  });
 });

@@ -34,7 +34,11 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
-  const store = SqliteStore.open(join(config.dataDir, 'parley.db'), { durability: config.durability, commitWindowMs: config.commitWindowMs });
+  const store = SqliteStore.open(join(config.dataDir, 'parley.db'), {
+    durability: config.durability,
+    commitWindowMs: config.commitWindowMs,
+    onCheckpointError: (message) => logger.warn({ error: message }, 'WAL checkpoint failed; the next one retries'),
+  });
   const bus = new LocalBus();
   const chat = await Chat.create({
     store,

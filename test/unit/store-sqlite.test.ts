@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { message, storeContract } from '../contracts/store-contract.js';
@@ -43,5 +44,37 @@ describe('SqliteStore commit window', () => {
     const reopened = SqliteStore.open(path);
     expect((await reopened.history('c', {})).length).toBe(1);
     await reopened.close();
+  });
+});
+
+describe('SqliteStore background checkpoints', () => {
+  // Copying the database file without its -wal file shows only what was checkpointed.
+  const checkpointedCount = (path: string): number => {
+    const copy = `${path}.copy`;
+    copyFileSync(path, copy);
+    const db = new Database(copy, { readonly: true });
+    const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'messages'").get() as { n: number };
+    const n = row.n === 0 ? 0 : (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    db.close();
+    return n;
+  };
+
+  it('moves committed messages into the database file from a worker', async () => {
+    const path = join(dir, 'checkpoint.sqlite');
+    const store = SqliteStore.open(path, { checkpointIntervalMs: 50 });
+    await Promise.all(Array.from({ length: 500 }, (_, i) => store.append(message('ck', i + 1))));
+    const deadline = Date.now() + 5000;
+    while (checkpointedCount(path) < 500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(checkpointedCount(path)).toBe(500);
+    await store.close();
+  });
+
+  it('leaves the WAL alone when background checkpoints are off and the WAL is small', async () => {
+    const path = join(dir, 'no-checkpoint.sqlite');
+    const store = SqliteStore.open(path, { checkpointIntervalMs: 0 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(message('nc', i + 1))));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(checkpointedCount(path)).toBe(0);
+    await store.close();
   });
 });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ChatMessage, HistoryQuery, MessageKind } from '../../core/types.js';
 import { clampLimit, type RoomRecord, type Store } from '../store.js';
+import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 
 export interface SqliteOptions {
@@ -12,6 +13,10 @@ export interface SqliteOptions {
    * since delivery follows the commit, fewer and larger socket writes per recipient.
    */
   readonly commitWindowMs?: number;
+  /** Checkpoint the WAL from a worker thread this often; 0 leaves it to SQLite, on the writer. */
+  readonly checkpointIntervalMs?: number;
+  /** Told when a background checkpoint fails (the next one retries). */
+  readonly onCheckpointError?: (message: string) => void;
 }
 
 // A batch this large is committed at once, whatever the window.
@@ -51,6 +56,7 @@ export class SqliteStore implements Store {
   #queue: Pending[] = [];
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
+  #checkpointer: Checkpointer | null = null;
   #closed = false;
 
   private constructor(db: Database.Database, windowMs: number) {
@@ -88,7 +94,13 @@ export class SqliteStore implements Store {
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new SqliteStore(db, options.commitWindowMs ?? 0);
+    const store = new SqliteStore(db, options.commitWindowMs ?? 0);
+    const interval = options.checkpointIntervalMs ?? 1000;
+    if (interval > 0) {
+      db.pragma('wal_autocheckpoint = 0');
+      store.#checkpointer = new Checkpointer(path, interval, options.onCheckpointError ?? ((message) => process.emitWarning(`WAL checkpoint failed: ${message}`)));
+    }
+    return store;
   }
 
   async loadRooms(): Promise<RoomRecord[]> {
@@ -137,6 +149,7 @@ export class SqliteStore implements Store {
     if (this.#closed) return;
     this.#flushQueue();
     this.#closed = true;
+    await this.#checkpointer?.close();
     this.#db.close();
   }
 

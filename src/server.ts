@@ -7,7 +7,6 @@ import { LocalBus } from './bus/local.js';
 import type { Config } from './config.js';
 import { Chat } from './core/chat.js';
 import { startOperatorConsole } from './gateways/console.js';
-import { startWebGateway } from './gateways/http/index.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 
@@ -54,7 +53,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     const tcp = await startTcpGateway({ chat, config, logger });
     closers.push(() => tcp.close());
-    const web = options.web === false ? { port: 0, close: async () => {} } : await startWebGateway({ chat, store, config, logger });
+    // Loaded after the TCP door listens: Fastify and Socket.IO take most of the start-up time,
+    // and TCP users need not wait for them.
+    const web =
+      options.web === false
+        ? { port: 0, close: async () => {} }
+        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, config, logger });
     closers.push(() => web.close());
     const input = options.stdin ?? (config.console ? process.stdin : undefined);
     if (input) {

@@ -109,8 +109,9 @@ export class TcpConnection {
     this.#decoder.push(chunk);
   }
 
+  /** False once closing, and as soon as the peer has gone: writing then only builds errors. */
   get open(): boolean {
-    return this.#closeReason === null && !this.socket.destroyed;
+    return this.#closeReason === null && this.socket.writable;
   }
 
   /** Queues bytes; a peer that lets its buffer pass the bound is disconnected. */

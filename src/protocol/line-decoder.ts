@@ -32,7 +32,8 @@ const enum Telnet {
 export class LineDecoder {
   readonly #maxBytes: number;
   readonly #sink: LineSink;
-  #parts: Buffer[] = [];
+  /** Pieces of an unfinished line; created on the first one (most connections never need it). */
+  #parts: Buffer[] | null = null;
   #size = 0;
   #discarding = false;
   #telnet = Telnet.Data;
@@ -66,12 +67,12 @@ export class LineDecoder {
     if (part.length === 0 || this.#discarding) return;
     if (this.#size + part.length > this.#maxBytes) {
       this.#discarding = true;
-      this.#parts = [];
+      this.#parts = null;
       this.#size = 0;
       this.#sink.overflow(this.#maxBytes);
       return;
     }
-    this.#parts.push(part);
+    (this.#parts ??= []).push(part);
     this.#size += part.length;
   }
 
@@ -80,8 +81,9 @@ export class LineDecoder {
       this.#discarding = false;
       return;
     }
-    let bytes = this.#parts.length === 1 ? (this.#parts[0] as Buffer) : Buffer.concat(this.#parts, this.#size);
-    this.#parts = [];
+    const parts = this.#parts ?? [];
+    let bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, this.#size);
+    this.#parts = null;
     this.#size = 0;
     if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
     this.#sink.line(bytes.toString('utf8'));

@@ -73,7 +73,10 @@ export class TcpConnection {
     logger: Logger,
     chooseMode: (connection: TcpConnection, first: Buffer) => LineHandler,
     modeWaitMs: number,
+    /** The gateway's set of open connections; this one is in it until its socket closes. */
+    registry: Set<TcpConnection>,
   ) {
+    registry.add(this);
     this.socket = socket;
     this.#limits = limits;
     this.#logger = logger;
@@ -90,6 +93,7 @@ export class TcpConnection {
       this.#closeReason ??= `Connection error: ${error.code ?? error.message}`;
     });
     socket.once('close', () => {
+      registry.delete(this);
       if (this.#modeTimer) clearTimeout(this.#modeTimer);
       const reason = this.#closeReason ?? 'Connection closed';
       this.#closeReason = reason;

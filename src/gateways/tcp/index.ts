@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
@@ -28,15 +28,13 @@ const MODE_WAIT_MS = 150;
 export async function startTcpGateway({ chat, config, logger }: TcpGatewayDeps): Promise<TcpGateway> {
   const textDoor = new TextDoor();
   const jsonDoor = new JsonDoor();
-  const sockets = new Set<Socket>();
+  const open = new Set<TcpConnection>();
   const limits = { maxLineBytes: config.maxLineBytes, maxOutbufBytes: config.maxOutbufBytes, idleTimeout: config.idleTimeout };
 
   const chooseMode = (connection: TcpConnection, first: Buffer) =>
     first.length > 0 && first[0] === OPEN_BRACE ? new JsonSession(connection, chat, jsonDoor) : new TextSession(connection, chat, textDoor);
   const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    new TcpConnection(socket, limits, logger, chooseMode, MODE_WAIT_MS);
+    new TcpConnection(socket, limits, logger, chooseMode, MODE_WAIT_MS, open);
   });
   server.on('error', (error) => logger.error({ err: error }, 'TCP server error'));
 
@@ -48,7 +46,7 @@ export async function startTcpGateway({ chat, config, logger }: TcpGatewayDeps):
         server.close(() => resolve());
         // Sessions were told and ended by the core's shutdown; whatever lingers is cut.
         setTimeout(() => {
-          for (const socket of sockets) socket.destroy();
+          for (const connection of open) connection.socket.destroy();
         }, 500).unref();
       }),
   };

@@ -20,7 +20,7 @@ export class TextSession implements LineHandler, TextLink {
   #room: string | null = null;
   #named = false;
   /** Lines waiting while an ordering command completes. */
-  #waiting: string[] = [];
+  #waiting: string[] | null = null;
   #busy = false;
 
   constructor(connection: TcpConnection, chat: Chat, door: TextDoor) {
@@ -36,7 +36,7 @@ export class TextSession implements LineHandler, TextLink {
 
   line(text: string): void {
     if (this.#busy) {
-      this.#waiting.push(text);
+      (this.#waiting ??= []).push(text);
       return;
     }
     this.#handle(text);
@@ -47,7 +47,7 @@ export class TextSession implements LineHandler, TextLink {
   }
 
   closed(reason: string): void {
-    this.#waiting = [];
+    this.#waiting = null;
     this.#chat.disconnect(this.#sessionId, reason);
   }
 
@@ -85,7 +85,7 @@ export class TextSession implements LineHandler, TextLink {
     void work.then((outcome) => {
       this.#answer(command, outcome);
       this.#busy = false;
-      while (!this.#busy && this.#waiting.length > 0) this.#handle(this.#waiting.shift() ?? '');
+      while (!this.#busy && this.#waiting && this.#waiting.length > 0) this.#handle(this.#waiting.shift() ?? '');
     });
   }
 

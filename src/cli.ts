@@ -29,6 +29,7 @@ program
   .addOption(new Option('--cors-origin <origins>', `comma-separated origins allowed by CORS [${env('corsOrigin')}, default same origin only]`))
   .addOption(new Option('--durability <mode>', `full: fsync each write batch; normal: survive process crashes only [${env('durability')}, default full]`))
   .addOption(new Option('--commit-window-ms <ms>', `how long messages may wait to share one commit (and one write per client) [${env('commitWindowMs')}, default 2]`))
+  .addOption(new Option('--presence-notice-limit <n>', `rooms larger than this do not announce each join and leave [${env('presenceNoticeLimit')}, default 500]`))
   .addOption(new Option('--no-console', `do not read operator lines from standard input [${env('console')}]`))
   .addHelpText('after', '\nEach option can also be set by its environment variable or in a .env file; flags win, then the environment, then .env.')
   .action(async (options: Record<string, unknown>) => {

@@ -47,6 +47,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     defaultRoom: config.defaultRoom,
     maxMessageLength: config.maxMessageLength,
     historyOnJoin: config.historyOnJoin,
+    presenceNoticeLimit: config.presenceNoticeLimit,
   });
 
   const closers: Array<() => Promise<void>> = [];

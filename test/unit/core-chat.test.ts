@@ -206,3 +206,26 @@ describe('Chat core: registering into a room', () => {
     expect(chat.nameOf(bad)).toBeNull();
   });
 });
+
+describe('Chat core: presence notices in large rooms', () => {
+  it('stops announcing joins and leaves past the limit, and resumes below it', async () => {
+    const chat = await Chat.create({ ...options(), presenceNoticeLimit: 2 });
+    const door = new RecordingDoor();
+    const join = async (name: string) => {
+      const id = chat.connect(door, name);
+      expectOk(await chat.execute(id, { type: 'register', name }));
+      return id;
+    };
+    await join('a');
+    const b = await join('b');
+    const c = await join('c');
+    const kinds = () => door.of('a').map((e) => (e.type === 'join' || e.type === 'leave' ? `${e.type}:${e.user.name}` : e.type));
+    // c's join made the room larger than the limit: neither it nor c's leave is announced.
+    expect(kinds()).toEqual(['join:b']);
+    chat.disconnect(c);
+    expect(kinds()).toEqual(['join:b']);
+    chat.disconnect(b);
+    expect(kinds()).toEqual(['join:b', 'leave:b']);
+    expect(chat.members('general')?.map((u) => u.name)).toEqual(['a']);
+  });
+});

@@ -2,7 +2,7 @@ import { chatError } from '../../core/errors.js';
 import { checkRoom, foldName } from '../../core/names.js';
 import type { Outcome } from '../../core/types.js';
 import { notice, wireMessage } from './encode.js';
-import { done, failed, type RequestContext, type Result } from './request.js';
+import { done, execute, failed, type RequestContext, type Result } from './request.js';
 
 export function welcomeText(room: string): string {
   return `Welcome to Parley! You are in #${room}.`;
@@ -21,19 +21,19 @@ export async function joinRoom(ctx: RequestContext, username: string, rawRoom: s
 
   const current = chat.nameOf(link.sessionId);
   let step: Outcome | null = null;
-  if (current === null) step = await chat.execute(link.sessionId, { type: 'register', name: username, room: target.room });
-  else if (foldName(current) !== foldName(username.trim())) step = await chat.execute(link.sessionId, { type: 'nick', name: username });
+  if (current === null) step = await execute(ctx, { type: 'register', name: username, room: target.room });
+  else if (foldName(current) !== foldName(username.trim())) step = await execute(ctx, { type: 'nick', name: username });
   if (step && !step.ok) return failed(step.error);
 
-  const joined = await chat.execute(link.sessionId, { type: 'join', room: target.room });
+  const joined = await execute(ctx, { type: 'join', room: target.room });
   if (!joined.ok) return failed(joined.error);
   for (const room of chat.roomsOf(link.sessionId)) {
     if (room === target.room) continue;
-    const left = await chat.execute(link.sessionId, { type: 'leave', room });
+    const left = await execute(ctx, { type: 'leave', room });
     if (!left.ok) return failed(left.error);
   }
   link.classicRoom = target.room;
-  ctx.door.emit([link], { name: 'message', payload: notice(ctx.door.botName, welcomeText(target.room), target.room, ctx.clock()) });
+  ctx.door.sendTo(link, { name: 'message', payload: notice(ctx.door.botName, welcomeText(target.room), target.room, ctx.clock()) });
   return done({ room: target.room, name: chat.nameOf(link.sessionId) });
 }
 
@@ -42,7 +42,7 @@ export async function chatMessage(ctx: RequestContext, text: string): Promise<Re
   const { chat, link } = ctx;
   if (chat.nameOf(link.sessionId) === null) return failed(chatError('not_registered', 'Join a room first (joinRoom).'));
   if (link.classicRoom === null) return failed(chatError('not_in_room', 'Join a room first (joinRoom).'));
-  const sent = await chat.execute(link.sessionId, { type: 'say', room: link.classicRoom, text });
+  const sent = await execute(ctx, { type: 'say', room: link.classicRoom, text });
   if (!sent.ok) return failed(sent.error);
   if (sent.reply.type !== 'sent') return failed(chatError('bad_request', 'Unexpected reply.'));
   return done({ message: wireMessage(sent.reply.message) });

@@ -5,7 +5,8 @@ import type { Door } from '../../core/door.js';
 import type { ChatEvent } from '../../core/types.js';
 import { encodeEvent, notice, wireUser, type Outgoing } from './encode.js';
 import type { SocketLink } from './link.js';
-import { terminate } from './outbuf.js';
+import { countPacket, terminate, type EnginePacket } from './outbuf.js';
+import { mirrorOf, mirrorSize } from './room-mirror.js';
 import { RoomUsersScheduler } from './room-users.js';
 
 export const SLOW_REASON = 'Too slow: outgoing buffer full';
@@ -21,10 +22,26 @@ export interface SocketDoorOptions {
   readonly clock: () => number;
 }
 
+/** The chat room a core event is scoped to, if it is delivered to a room's members. */
+function roomOf(event: ChatEvent): string | null {
+  switch (event.type) {
+    case 'message':
+      return event.message.room;
+    case 'join':
+    case 'leave':
+    case 'typing':
+      return event.room;
+    default:
+      return null;
+  }
+}
+
 /**
  * The core's handle on every Socket.IO connection of this node. Each core event is encoded
  * once and broadcast through socket.io's adapter, which also frames it once for all WebSocket
- * recipients. Sockets over the output bound are closed instead of written to.
+ * recipients: to the room's mirror when it holds exactly the core's recipients (room-mirror.ts),
+ * otherwise to the recipients' socket ids. Sockets over the output bound are closed as their
+ * output grows (`packetQueued`), not looked for on every message.
  */
 export class SocketDoor implements Door<SocketLink> {
   readonly name = 'socket.io';
@@ -36,6 +53,7 @@ export class SocketDoor implements Door<SocketLink> {
   readonly #maxQueued: number;
   readonly #clock: () => number;
   readonly #bySession = new Map<string, SocketLink>();
+  /** Only links that were given a resume secret (Parley's own client) are here. */
   readonly #byResume = new Map<string, SocketLink>();
   readonly #roomUsers: RoomUsersScheduler;
 
@@ -55,16 +73,28 @@ export class SocketDoor implements Door<SocketLink> {
 
   add(link: SocketLink): void {
     this.#bySession.set(link.sessionId, link);
-    this.#byResume.set(link.resumeToken, link);
   }
 
   remove(link: SocketLink): void {
     this.#bySession.delete(link.sessionId);
-    this.#byResume.delete(link.resumeToken);
+    const token = link.resumeToken;
+    if (token !== null) this.#byResume.delete(token);
+  }
+
+  /** The link's resume secret, made and indexed on first use. */
+  resumeTokenOf(link: SocketLink): string {
+    const token = link.issueResumeToken();
+    this.#byResume.set(token, link);
+    return token;
   }
 
   byResumeToken(token: string): SocketLink | undefined {
     return this.#byResume.get(token);
+  }
+
+  /** Call from the connection's 'packetCreate': closes the link once its output passes the bound. */
+  packetQueued(link: SocketLink, packet: EnginePacket): void {
+    if (countPacket(link, packet, this.#maxQueued) && !link.closing) this.kick(link, SLOW_REASON);
   }
 
   deliver(event: ChatEvent, to: ReadonlySet<SocketLink>, except?: SocketLink): void {
@@ -83,19 +113,28 @@ export class SocketDoor implements Door<SocketLink> {
         break;
     }
     const out = encodeEvent(event, this.botName, this.#clock());
-    if (out) this.emit(to, out, except);
+    if (out) this.#send(roomOf(event), to.size, to, out, except);
   }
 
-  /** Sends one encoded event to many sockets; encodes once. */
-  emit(links: Iterable<SocketLink>, out: Outgoing, except?: SocketLink): void {
+  /** Sends one event to one socket, unless it is closing. */
+  sendTo(link: SocketLink, out: Outgoing): void {
+    if (!link.closing) link.socket.emit(out.name, out.payload);
+  }
+
+  /**
+   * Sends one encoded event to `count` recipients `links`, all members of `room` if it is not
+   * null; encodes once. One broadcast to the room's mirror when it has exactly `count`
+   * members (then it holds exactly these links), else one to their socket ids.
+   */
+  #send(room: string | null, count: number, links: Iterable<SocketLink>, out: Outgoing, except?: SocketLink): void {
+    if (room !== null && count > 0 && mirrorSize(this.#io, room) === count) {
+      const target = this.#io.to(mirrorOf(room));
+      (except ? target.except(except.socket.id) : target).emit(out.name, out.payload);
+      return;
+    }
     const ids: string[] = [];
     for (const link of links) {
-      if (link === except || link.closing) continue;
-      if (link.output.queued > this.#maxQueued) {
-        this.kick(link, SLOW_REASON);
-        continue;
-      }
-      ids.push(link.socket.id);
+      if (link !== except && !link.closing) ids.push(link.socket.id);
     }
     if (ids.length > 0) this.#io.to(ids).emit(out.name, out.payload);
   }
@@ -106,7 +145,7 @@ export class SocketDoor implements Door<SocketLink> {
    */
   kick(link: SocketLink, reason: string): void {
     if (link.closing) return;
-    link.closing = true;
+    link.markClosing();
     this.#logger.warn({ session: link.sessionId, reason }, 'closing Socket.IO connection');
     queueMicrotask(() => {
       this.#chat.disconnect(link.sessionId, reason);
@@ -123,7 +162,7 @@ export class SocketDoor implements Door<SocketLink> {
   #closeAll(links: ReadonlySet<SocketLink>, reason: string): void {
     const open = [...links].filter((link) => !link.closing);
     // Mark first, so the leave notices of the first closed do not go to the rest.
-    for (const link of open) link.closing = true;
+    for (const link of open) link.markClosing();
     const ids = open.map((link) => link.socket.id);
     if (ids.length === 0) return;
     this.#io.to(ids).emit('message', notice(this.botName, reason, null, this.#clock()));
@@ -139,7 +178,7 @@ export class SocketDoor implements Door<SocketLink> {
       if (link) links.push(link);
     }
     if (links.length === 0) return;
-    this.emit(links, { name: 'roomUsers', payload: { room, users: members.map(wireUser) } });
+    this.#send(room, links.length, links, { name: 'roomUsers', payload: { room, users: members.map(wireUser) } });
   }
 
   /** Sends pending `roomUsers` now (a request's reply may want them to precede it). */

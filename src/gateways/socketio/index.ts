@@ -48,7 +48,8 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
     },
   });
   const door = new SocketDoor({ io, chat, logger, maxQueuedBytes: config.maxOutbufBytes, botName: BOT_NAME, clock });
-  io.on('connection', (socket) => handleConnection(socket, { chat, door, logger, clock }));
+  const connectionDeps = { chat, door, logger, clock };
+  io.on('connection', (socket) => handleConnection(socket, connectionDeps));
 
   let closed: Promise<void> | null = null;
   return {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io';
-import { OutputMeter } from './outbuf.js';
+import { leaveMirrors } from './room-mirror.js';
 
 /** Requests a socket may have queued before it is treated as a flood and closed. */
 export const MAX_PENDING_REQUESTS = 256;
@@ -9,42 +9,68 @@ export const MAX_PENDING_REQUESTS = 256;
  * What the Socket.IO door keeps beside one socket: the core session id and wire-level state
  * only. Names and membership live in the core; `classicRoom` is just where the classic
  * protocol's bare `chatMessage` is addressed (like the TCP text mode's current room).
+ * Kept small on purpose: there is one per connection, idle ones included.
  */
 export class SocketLink {
   readonly socket: Socket;
   /** Set once, right after the core creates the session (the core needs the link first). */
   sessionId = '';
-  /** Secret that lets a reconnecting client take back its own name from a stale session. */
-  readonly resumeToken = randomBytes(18).toString('base64url');
-  readonly output: OutputMeter;
   classicRoom: string | null = null;
-  /** Set once the door has decided to close this socket; no more events are sent to it. */
-  closing = false;
-  readonly #onFailure: (error: unknown) => void;
-  #queue: Promise<void> = Promise.resolve();
+  /** Bytes in engine.io's write buffer for this socket; kept by outbuf.ts, read nowhere else. */
+  unflushedBytes = 0;
+  #closing = false;
+  /** Made on first use: only Parley's own client (`hello`) is given one. */
+  #resumeToken: string | null = null;
+  /** The tail of this socket's request queue; null while no request waits (most of a link's life). */
+  #queue: Promise<void> | null = null;
   #pending = 0;
 
-  /** `onFailure` receives anything a request throws: a bug, not a chat error (those are data). */
-  constructor(socket: Socket, onFailure: (error: unknown) => void) {
+  constructor(socket: Socket) {
     this.socket = socket;
-    this.output = new OutputMeter(socket);
-    this.#onFailure = onFailure;
+  }
+
+  /** Set once the door has decided to close this socket; no more events are sent to it. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /**
+   * Marks the link as going. It also leaves every mirrored room at once, before the core is
+   * told: room broadcasts must never reach a closing link (see room-mirror.ts).
+   */
+  markClosing(): void {
+    this.#closing = true;
+    leaveMirrors(this.socket);
+  }
+
+  /** Secret that lets a reconnecting client take back its own name from a stale session. */
+  get resumeToken(): string | null {
+    return this.#resumeToken;
+  }
+
+  /** Creates the resume secret on first call; the door indexes it (`SocketDoor.resumeTokenOf`). */
+  issueResumeToken(): string {
+    this.#resumeToken ??= randomBytes(18).toString('base64url');
+    return this.#resumeToken;
   }
 
   /**
    * Runs a request after the ones before it from the same socket have finished, so that, for
    * example, a `chatMessage` sent right after `joinRoom` is said in the joined room. Returns
-   * false, without running it, when too many requests are already waiting.
+   * false, without running it, when too many requests are already waiting. `onFailure`
+   * receives anything the task throws: a bug, not a chat error (those are data).
    */
-  enqueue(task: () => Promise<void>): boolean {
+  enqueue(task: () => Promise<void>, onFailure: (error: unknown) => void): boolean {
     if (this.#pending >= MAX_PENDING_REQUESTS) return false;
     this.#pending++;
-    this.#queue = this.#queue
+    const tail = (this.#queue ?? Promise.resolve())
       .then(task)
-      .catch(this.#onFailure)
+      .catch(onFailure)
       .finally(() => {
-        this.#pending--;
+        // The last one out drops the chain, so an idle link holds no settled promises.
+        if (--this.#pending === 0) this.#queue = null;
       });
+    this.#queue = tail;
     return true;
   }
 }

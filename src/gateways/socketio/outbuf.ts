@@ -1,10 +1,18 @@
 import type { Socket } from 'socket.io';
+import type { SocketLink } from './link.js';
 
-/** The parts of engine.io's connection this file reads; see `OutputMeter`. */
+/** An engine.io packet as its 'packetCreate' event announces it. */
+export interface EnginePacket {
+  readonly data?: unknown;
+}
+
+/** The parts of engine.io's connection this file reads (not all are in its typings). */
 interface EngineConnection {
-  on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): unknown;
-  on(event: 'drain', listener: () => void): unknown;
-  readonly transport?: { readonly socket?: { readonly bufferedAmount?: number; terminate?: () => void } };
+  readonly writeBuffer: readonly unknown[];
+  readonly transport?: {
+    readonly writable?: boolean;
+    readonly socket?: { readonly bufferedAmount?: number; terminate?: () => void };
+  };
 }
 
 function sizeOf(data: unknown): number {
@@ -18,33 +26,25 @@ function engineOf(socket: Socket): EngineConnection {
 }
 
 /**
- * How much output waits for one client, in O(1) per check. Output sits in two places:
- * engine.io's write buffer (packets not yet handed to the transport: it grows while a
- * WebSocket write is outstanding, or until a polling client polls), and the WebSocket's own
- * buffer (`bufferedAmount`: handed over but not yet taken by the kernel). engine.io announces
- * each packet it buffers ('packetCreate') and each time it hands the buffer over ('drain'),
- * so the first is counted here; the second is read from `ws`. Lengths are in UTF-16 units
- * for text, close enough to bytes for a bound.
+ * Counts one packet engine.io is about to queue for `link` (call it from the connection's
+ * 'packetCreate' event) and says whether the client's output is now over `maxBytes`.
+ *
+ * Output waits in two places: engine.io's write buffer (packets not yet handed to the
+ * transport: it grows while a WebSocket write is outstanding, or until a polling client
+ * polls) and the WebSocket's own buffer (`bufferedAmount`: handed over, not yet taken by
+ * the kernel). A writable transport takes the packet at once, and its write buffer is then
+ * empty: a client that keeps up costs one property read per packet, and nobody polls every
+ * member per message. Otherwise 'packetCreate' comes before the packet is buffered, so an
+ * empty write buffer means everything earlier was handed over and the count starts again.
+ * Lengths are in UTF-16 units for text, close enough to bytes for a bound.
  */
-export class OutputMeter {
-  readonly #socket: Socket;
-  #unflushed = 0;
-
-  constructor(socket: Socket) {
-    this.#socket = socket;
-    const conn = engineOf(socket);
-    conn.on('packetCreate', (packet) => {
-      this.#unflushed += sizeOf(packet.data);
-    });
-    conn.on('drain', () => {
-      this.#unflushed = 0;
-    });
-  }
-
-  /** Bytes queued for this client and not yet taken by the kernel. */
-  get queued(): number {
-    return this.#unflushed + (engineOf(this.#socket).transport?.socket?.bufferedAmount ?? 0);
-  }
+export function countPacket(link: SocketLink, packet: EnginePacket, maxBytes: number): boolean {
+  const conn = engineOf(link.socket);
+  const transport = conn.transport;
+  if (transport === undefined || transport.writable === true) return false;
+  const size = sizeOf(packet.data);
+  link.unflushedBytes = conn.writeBuffer.length === 0 ? size : link.unflushedBytes + size;
+  return link.unflushedBytes + (transport.socket?.bufferedAmount ?? 0) > maxBytes;
 }
 
 /**

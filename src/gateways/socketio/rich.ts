@@ -2,7 +2,7 @@ import { chatError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type { Command, Reply } from '../../core/types.js';
 import type { RichRequest, RichRequestName } from '../../protocol/socketio-shapes.js';
-import { done, failed, type RequestContext, type Result } from './request.js';
+import { done, execute, failed, type RequestContext, type Result } from './request.js';
 import { wireUser } from './encode.js';
 
 type RichHandler<N extends RichRequestName> = (ctx: RequestContext, request: RichRequest<N>) => Promise<Result>;
@@ -11,7 +11,7 @@ export const RESUMED_REASON = 'Reconnected from another connection';
 
 /** Runs one core command and shapes its reply for the ack. */
 async function run(ctx: RequestContext, command: Command, shape: (reply: Reply) => object | null): Promise<Result> {
-  const outcome = await ctx.chat.execute(ctx.link.sessionId, command);
+  const outcome = await execute(ctx, command);
   if (!outcome.ok) return failed(outcome.error);
   const data = shape(outcome.reply);
   return data === null ? failed(chatError('bad_request', `Unexpected reply "${outcome.reply.type}".`)) : done(data);
@@ -28,7 +28,8 @@ function resumeStale(ctx: RequestContext, name: string, token: string | undefine
   if (!stale || stale === ctx.link) return;
   const staleName = ctx.chat.nameOf(stale.sessionId);
   if (staleName === null || foldName(staleName) !== foldName(name.trim())) return;
-  stale.closing = true;
+  // Closing first takes it out of the room mirrors before the core removes it.
+  stale.markClosing();
   ctx.chat.disconnect(stale.sessionId, RESUMED_REASON);
   stale.socket.disconnect(true);
 }
@@ -41,7 +42,7 @@ export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
       reply.type === 'registered'
         ? {
             name: reply.name,
-            resume: ctx.link.resumeToken,
+            resume: ctx.door.resumeTokenOf(ctx.link),
             room: reply.joined.room,
             topic: reply.joined.topic,
             users: reply.joined.users.map(wireUser),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import { batchWrites } from './batch-write.js';
 import { handleConnection } from './connection.js';
 import { SocketDoor } from './door.js';
 import { originAllowed } from './origin.js';
@@ -48,6 +49,7 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
     },
   });
   const door = new SocketDoor({ io, chat, logger, maxQueuedBytes: config.maxOutbufBytes, botName: BOT_NAME, clock });
+  batchWrites(io);
   const connectionDeps = { chat, door, logger, clock };
   io.on('connection', (socket) => handleConnection(socket, connectionDeps));
 

@@ -149,7 +149,7 @@ export class Chat {
     action: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'action', s),
     typing: (s, c) => {
       const room = this.#roomKey(c.room);
-      this.#publish({ audience: { kind: 'room', room }, event: { type: 'typing', room, user: ref(s) }, except: s.id });
+      this.#publish({ audience: { kind: 'room', room }, event: { type: 'typing', room, user: s.ref }, except: s.id });
       return ok({ type: 'typing' });
     },
     msg: (s, c) => this.#privateMessage(s, c.to, c.text, c.action ?? false),
@@ -283,7 +283,7 @@ export class Chat {
     if (fresh) {
       room.add(session);
       session.rooms.add(name);
-      if (room.members.size <= this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: ref(session) }, except: session.id });
+      if (room.members.size <= this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: session.ref }, except: session.id });
     }
     const history = this.#historyOnJoin > 0 && room.lastSeq > 0 ? await this.history(name, { limit: this.#historyOnJoin }) : [];
     const reply: JoinedReply = {
@@ -302,16 +302,14 @@ export class Chat {
     session.rooms.delete(roomName);
     if (!room) return;
     room.remove(session);
-    if (room.members.size < this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: ref(session), reason } });
+    if (room.members.size < this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: session.ref, reason } });
     if (room.members.size === 0 && room.lastSeq === 0 && roomName !== this.defaultRoom) this.#rooms.delete(roomName);
   }
 
   async #post(author: string, roomName: string, raw: string, kind: MessageKind, sender: Session | null): Promise<Outcome> {
-    const text = sanitizeText(raw).trim();
-    if (text === '') return fail(chatError('empty_message'));
-    if (text.length > this.maxMessageLength && [...text].length > this.maxMessageLength) {
-      return fail(chatError('message_too_long', `A message can have at most ${this.maxMessageLength} characters.`));
-    }
+    const checked = this.#cleanText(raw);
+    if ('error' in checked) return fail(checked.error);
+    const text = checked.text;
     let room = this.#rooms.get(roomName);
     if (!room) {
       room = new Room(roomName, '', 0, null);
@@ -332,9 +330,9 @@ export class Chat {
   #privateMessage(session: Session, to: string, raw: string, action: boolean): Outcome {
     const target = this.#names.get(foldName(to.trim()));
     if (!target || target.name === null) return fail(chatError('no_such_user', `No user is called "${to}".`));
-    const text = sanitizeText(raw).trim();
-    if (text === '') return fail(chatError('empty_message'));
-    if (text.length > this.maxMessageLength) return fail(chatError('message_too_long'));
+    const checked = this.#cleanText(raw);
+    if ('error' in checked) return fail(checked.error);
+    const text = checked.text;
     const event: ChatEvent = { type: 'private', id: this.#newId(), from: session.name ?? '', to: target.name, text, action, ts: this.#clock() };
     this.#publish({ audience: { kind: 'user', key: target.key ?? '' }, event });
     return ok({ type: 'private_sent', id: event.id, to: target.name, ts: event.ts });
@@ -357,6 +355,17 @@ export class Chat {
     const posted = await this.#post(session.name ?? '', roomName, text, 'topic', session);
     if (!posted.ok || posted.reply.type !== 'sent') return posted;
     return ok({ type: 'topic', room: roomName, topic: posted.reply.message.text, message: posted.reply.message });
+  }
+
+  /** What others will see of a user's text, or why it is refused: one rule for rooms and private messages. */
+  #cleanText(raw: string): { text: string } | { error: ChatError } {
+    const text = sanitizeText(raw).trim();
+    if (text === '') return { error: chatError('empty_message') };
+    // Counted in characters (code points); the UTF-16 length is a cheap upper bound.
+    if (text.length > this.maxMessageLength && [...text].length > this.maxMessageLength) {
+      return { error: chatError('message_too_long', `A message can have at most ${this.maxMessageLength} characters.`) };
+    }
+    return { text };
   }
 
   #roomKey(raw: string): string {
@@ -414,8 +423,4 @@ export class Chat {
     }
     for (const [door, links] of byDoor) door.deliver(event, links);
   }
-}
-
-function ref(session: Session): UserRef {
-  return session.ref;
 }

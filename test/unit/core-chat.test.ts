@@ -229,3 +229,20 @@ describe('Chat core: presence notices in large rooms', () => {
     expect(chat.members('general')?.map((u) => u.name)).toEqual(['a']);
   });
 });
+
+describe('Chat core: one text rule', () => {
+  it('limits room and private messages alike, in characters', async () => {
+    const chat = await Chat.create(options());
+    const door = new RecordingDoor();
+    const ann = chat.connect(door, 'ann');
+    const ben = chat.connect(door, 'ben');
+    expectOk(await chat.execute(ann, { type: 'register', name: 'ann' }));
+    expectOk(await chat.execute(ben, { type: 'register', name: 'ben' }));
+    const fits = '👋'.repeat(4000);
+    expect(errorCode(await chat.execute(ann, { type: 'say', room: 'general', text: fits }))).toBe('ok');
+    expect(errorCode(await chat.execute(ann, { type: 'msg', to: 'ben', text: fits }))).toBe('ok');
+    expect(errorCode(await chat.execute(ann, { type: 'say', room: 'general', text: `${fits}!` }))).toBe('message_too_long');
+    expect(errorCode(await chat.execute(ann, { type: 'msg', to: 'ben', text: `${fits}!` }))).toBe('message_too_long');
+    expect(errorCode(await chat.execute(ann, { type: 'msg', to: 'ben', text: '\u0007 ' }))).toBe('empty_message');
+  });
+});

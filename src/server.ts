@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { LocalBus } from './bus/local.js';
 import type { Config } from './config.js';
 import { Chat } from './core/chat.js';
+import { disconnect } from './core/disconnect.js';
 import { startOperatorConsole } from './gateways/console.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
@@ -71,7 +72,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     let stopping: Promise<void> | null = null;
     const stop = (reason = SHUTDOWN_NOTICE): Promise<void> => {
       stopping ??= (async () => {
-        chat.shutdown(reason);
+        chat.shutdown(disconnect('shutdown', reason));
         for (const close of closers.reverse()) await close();
         await store.flush();
         await store.close();

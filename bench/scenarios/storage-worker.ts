@@ -72,12 +72,12 @@ async function main(args: StorageWorkerArgs): Promise<StorageWorkerResult> {
     const deadline = start + args.writeSeconds * 1000;
     let written = 0;
     for (let group = 0; performance.now() < deadline && group < 10_000_000; group++) {
-      const pending: Promise<void>[] = [];
+      const pending: Promise<unknown>[] = [];
       for (let i = 0; i < batch; i++) {
         const room = randomRoom();
         const seq = (lastSeq.get(room) ?? 0) + 1;
         lastSeq.set(room, seq);
-        pending.push(store.append({ id: randomUUID(), room, seq, kind: 'chat', author: 'bench', text: `durable message ${seq} of ${room}, about a hundred bytes of chat text to store`, ts: Date.now() }));
+        pending.push(store.append({ id: randomUUID(), room, kind: 'chat', author: 'bench', text: `durable message ${seq} of ${room}, about a hundred bytes of chat text to store`, ts: Date.now() }));
       }
       await Promise.all(pending);
       written += batch;

@@ -1,11 +1,12 @@
 import type { Bus, Envelope } from '../bus/bus.js';
-import type { Store } from '../store/store.js';
+import type { MessageDraft, Store } from '../store/store.js';
+import { disconnect, type Disconnect } from './disconnect.js';
 import type { Door } from './door.js';
 import { chatError, type ChatError } from './errors.js';
 import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
 import { Room } from './room.js';
-import { sanitizeText } from './sanitize.js';
+import { sanitizeText, singleLine } from './sanitize.js';
 import { Session } from './session.js';
 import type {
   ChatEvent,
@@ -36,7 +37,18 @@ export interface ChatOptions {
    * cost members x joins deliveries. Membership stays visible through /who.
    */
   readonly presenceNoticeLimit?: number;
+  /** Rooms with no members and no message for this long are left out of room lists. */
+  readonly roomRetentionMs?: number;
+  /**
+   * Told when a door throws while delivering: the core carries on with the other doors and
+   * the sender's command still succeeds. The door should have closed the failing connection.
+   */
+  readonly onDeliveryError?: (error: unknown, door: string) => void;
 }
+
+/** Room lists are paged: at most this many rooms per reply. */
+export const MAX_ROOMS_PAGE = 200;
+const DEFAULT_ROOM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 type Handler<T extends Command['type']> = (
   session: Session,
@@ -57,6 +69,8 @@ export class Chat {
   readonly #historyOnJoin: number;
   readonly #maxRooms: number;
   readonly #presenceLimit: number;
+  readonly #roomRetentionMs: number;
+  readonly #onDeliveryError: (error: unknown, door: string) => void;
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #clock: () => number;
@@ -66,6 +80,9 @@ export class Chat {
   readonly #rooms = new Map<string, Room>();
   readonly #unsubscribe: () => void;
   #closing = false;
+  /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
+  #inFlight = 0;
+  #idle: Array<() => void> = [];
 
   private constructor(options: ChatOptions) {
     this.defaultRoom = options.defaultRoom ?? 'general';
@@ -73,6 +90,8 @@ export class Chat {
     this.#historyOnJoin = options.historyOnJoin ?? 20;
     this.#maxRooms = options.maxRoomsPerSession ?? 50;
     this.#presenceLimit = options.presenceNoticeLimit ?? 500;
+    this.#roomRetentionMs = options.roomRetentionMs ?? DEFAULT_ROOM_RETENTION_MS;
+    this.#onDeliveryError = options.onDeliveryError ?? (() => {});
     this.#store = options.store;
     this.#bus = options.bus;
     this.#clock = options.clock;
@@ -98,11 +117,11 @@ export class Chat {
     return session.id;
   }
 
-  /** Ends a session for any reason: leaves its rooms (others are told) and frees its name. */
-  disconnect(sessionId: string, reason = 'Quit'): void {
+  /** Ends a session for any reason: leaves its rooms (others are told why) and frees its name. */
+  disconnect(sessionId: string, why: Disconnect): void {
     const session = this.#sessions.get(sessionId);
     if (!session) return;
-    for (const roomName of [...session.rooms]) this.#part(session, roomName, reason);
+    for (const roomName of [...session.rooms]) this.#part(session, roomName, why.reason);
     if (session.key !== null) this.#names.delete(session.key);
     this.#sessions.delete(sessionId);
   }
@@ -119,11 +138,27 @@ export class Chat {
     return this.#sessions.size;
   }
 
-  /** Runs one command for one session; preconditions are checked here, from the table. */
+  /**
+   * Runs one command for one session; preconditions are checked here, from the table.
+   * Every call is answered: once shutdown has begun, with `shutting_down`.
+   */
   async execute(sessionId: string, command: Command): Promise<Outcome> {
     const session = this.#sessions.get(sessionId);
     if (!session) return fail(chatError('bad_request', 'This session has ended.'));
     if (this.#closing) return fail(chatError('shutting_down'));
+    return this.#counted(() => this.#run(session, command));
+  }
+
+  async #counted(work: () => Outcome | Promise<Outcome>): Promise<Outcome> {
+    this.#inFlight++;
+    try {
+      return await work();
+    } finally {
+      if (--this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  #run(session: Session, command: Command): Outcome | Promise<Outcome> {
     const pre = PRECONDITIONS[command.type];
     if (pre.named && session.name === null) return fail(chatError('not_registered'));
     if (pre.member && 'room' in command && command.room !== undefined) {
@@ -145,8 +180,8 @@ export class Chat {
       this.#part(s, room, c.reason ?? 'Left');
       return ok({ type: 'left', room });
     },
-    say: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'chat', s),
-    action: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'action', s),
+    say: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'chat', s, c.clientId),
+    action: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'action', s, c.clientId),
     typing: (s, c) => {
       const room = this.#roomKey(c.room);
       this.#publish({ audience: { kind: 'room', room }, event: { type: 'typing', room, user: s.ref }, except: s.id });
@@ -160,7 +195,7 @@ export class Chat {
       if ('error' in room) return fail(room.error);
       return ok({ type: 'who', room: room.room, users: this.members(room.room) ?? [] });
     },
-    rooms: () => ok({ type: 'rooms', rooms: this.listRooms() }),
+    rooms: (_s, c) => ok({ type: 'rooms', ...this.roomsPage(c.limit, c.after) }),
     history: async (_s, c) => {
       const room = checkRoom(c.room);
       if ('error' in room) return fail(room.error);
@@ -169,18 +204,32 @@ export class Chat {
       return ok({ type: 'history', room: room.room, messages });
     },
     quit: (s, c) => {
-      this.disconnect(s.id, c.reason ? `Quit: ${c.reason}` : 'Quit');
+      this.disconnect(s.id, disconnect('quit', c.reason ? `Quit: ${c.reason}` : 'Quit'));
       return ok({ type: 'bye' });
     },
   };
 
   // ---- queries shared by every door -----------------------------------------------------
 
+  /** Every listed room, by name: those with members, and those active within the retention. */
   listRooms(): RoomSummary[] {
-    return [...this.#rooms.values()]
-      .filter((room) => room.members.size > 0 || room.lastSeq > 0)
-      .map((room) => ({ name: room.name, topic: room.topic, members: room.members.size, lastActivity: room.lastTs }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const since = this.#clock() - this.#roomRetentionMs;
+    const rooms: RoomSummary[] = [];
+    for (const room of this.#rooms.values()) {
+      if (room.members.size === 0 && (room.lastTs === null || room.lastTs < since)) continue;
+      rooms.push({ name: room.name, topic: room.topic, members: room.members.size, lastActivity: room.lastTs });
+    }
+    return rooms.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** One page of `listRooms`: rooms named after `after`, at most `limit` (bounded by MAX_ROOMS_PAGE). */
+  roomsPage(limit = MAX_ROOMS_PAGE, after?: string): { rooms: RoomSummary[]; next: string | null } {
+    const size = Math.max(1, Math.min(MAX_ROOMS_PAGE, Math.floor(Number.isFinite(limit) ? limit : MAX_ROOMS_PAGE)));
+    const all = this.listRooms();
+    const start = after === undefined ? 0 : all.findIndex((room) => room.name > after);
+    const rooms = start < 0 ? [] : all.slice(start, start + size);
+    const more = start >= 0 && start + size < all.length;
+    return { rooms, next: more ? (rooms[rooms.length - 1]?.name ?? null) : null };
   }
 
   /** The room's members in order of joining, or null if there is no such room. */
@@ -209,7 +258,7 @@ export class Chat {
    * Posts into a room under a name that is not a session (the operator's bots, webhooks).
    * Refused if a connected user holds that name, so nobody can be impersonated.
    */
-  async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat'): Promise<Outcome> {
+  async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat', clientId?: string): Promise<Outcome> {
     const name = checkName(author);
     if ('error' in name) return fail(name.error);
     if (this.#names.has(foldName(name.name))) {
@@ -218,7 +267,7 @@ export class Chat {
     const room = checkRoom(roomName);
     if ('error' in room) return fail(room.error);
     if (this.#closing) return fail(chatError('shutting_down'));
-    return this.#post(name.name, room.room, text, kind, null);
+    return this.#counted(() => this.#post(name.name, room.room, text, kind, null, clientId));
   }
 
   /** An operator line to every session on every node. */
@@ -228,10 +277,20 @@ export class Chat {
     this.#publish({ audience: { kind: 'all' }, event: { type: 'broadcast', from, text: clean, ts: this.#clock() } });
   }
 
-  /** Tells every local session why it is being closed, then refuses further commands. */
-  shutdown(reason: string): void {
+  /**
+   * First step of a graceful stop: every command from now on is answered `shutting_down`;
+   * resolves once every command already started has been answered.
+   */
+  drain(): Promise<void> {
     this.#closing = true;
-    this.#deliverAll({ type: 'disconnect', reason });
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Tells every local session why it is being closed, then refuses further commands. */
+  shutdown(why: Disconnect = disconnect('shutdown')): void {
+    this.#closing = true;
+    this.#deliverAll({ type: 'disconnect', ...why });
   }
 
   close(): void {
@@ -306,8 +365,20 @@ export class Chat {
     if (room.members.size === 0 && room.lastSeq === 0 && roomName !== this.defaultRoom) this.#rooms.delete(roomName);
   }
 
-  async #post(author: string, roomName: string, raw: string, kind: MessageKind, sender: Session | null): Promise<Outcome> {
-    const checked = this.#cleanText(raw);
+  /**
+   * Stores then publishes a room message. The store numbers it; appends resolve in commit
+   * order, so a room's messages are published in `seq` order. A retry (same client id) is
+   * answered with the first message and not published again.
+   */
+  async #post(
+    author: string,
+    roomName: string,
+    raw: string,
+    kind: MessageKind,
+    sender: Session | null,
+    clientId?: string,
+  ): Promise<Outcome> {
+    const checked = this.#cleanText(kind === 'topic' ? singleLine(raw) : raw);
     if ('error' in checked) return fail(checked.error);
     const text = checked.text;
     let room = this.#rooms.get(roomName);
@@ -315,12 +386,24 @@ export class Chat {
       room = new Room(roomName, '', 0, null);
       this.#rooms.set(roomName, room);
     }
-    const message: ChatMessage = { id: this.#newId(), room: roomName, seq: ++room.lastSeq, kind, author, text, ts: this.#clock() };
+    const draft: MessageDraft = {
+      id: this.#newId(),
+      room: roomName,
+      kind,
+      author,
+      text,
+      ts: this.#clock(),
+      dedupe: clientId === undefined || clientId === '' ? undefined : { authorKey: foldName(author), clientId },
+    };
+    let message: ChatMessage;
     try {
-      await this.#store.append(message);
+      const appended = await this.#store.append(draft);
+      if (appended.duplicate) return ok({ type: 'sent', message: appended.message });
+      message = appended.message;
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));
     }
+    if (message.seq > room.lastSeq) room.lastSeq = message.seq;
     room.lastTs = message.ts;
     if (kind === 'topic') room.topic = text;
     this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id });
@@ -391,12 +474,12 @@ export class Chat {
       case 'rooms': {
         const seen = new Set<Session>();
         for (const name of audience.rooms) for (const member of this.#rooms.get(name)?.members ?? []) seen.add(member);
-        for (const member of seen) member.door.deliver(event, new Set([member.link]));
+        for (const member of seen) this.#deliver(member.door, event, new Set([member.link]));
         return;
       }
       case 'user': {
         const session = this.#names.get(audience.key);
-        if (session) session.door.deliver(event, new Set([session.link]));
+        if (session) this.#deliver(session.door, event, new Set([session.link]));
         return;
       }
       case 'all':
@@ -410,7 +493,16 @@ export class Chat {
     const excluded = except === undefined ? undefined : this.#sessions.get(except);
     for (const [door, links] of room.linksByDoor()) {
       const skip = excluded && excluded.door === door && (envelope.except !== undefined || !door.echoOwnMessages);
-      door.deliver(event, links, skip ? excluded.link : undefined);
+      this.#deliver(door, event, links, skip ? excluded.link : undefined);
+    }
+  }
+
+  /** One door's failure must not stop delivery to the others nor fail the sender's command. */
+  #deliver(door: Door<unknown>, event: ChatEvent, links: ReadonlySet<unknown>, except?: unknown): void {
+    try {
+      door.deliver(event, links, except);
+    } catch (error) {
+      this.#onDeliveryError(error, door.name);
     }
   }
 
@@ -421,6 +513,6 @@ export class Chat {
       if (!links) byDoor.set(session.door, (links = new Set()));
       links.add(session.link);
     }
-    for (const [door, links] of byDoor) door.deliver(event, links);
+    for (const [door, links] of byDoor) this.#deliver(door, event, links);
   }
 }

@@ -1,3 +1,4 @@
+import type { Disconnect } from './disconnect.js';
 import type { ChatError } from './errors.js';
 
 /** chat: a plain line; action: /me; topic: a topic change (stored, sequenced like chat). */
@@ -52,7 +53,7 @@ export type ChatEvent =
   /** A line from the operator or the server itself to everyone. */
   | { readonly type: 'broadcast'; readonly from: string; readonly text: string; readonly ts: number }
   /** The server is closing this session; the door says why, then closes. */
-  | { readonly type: 'disconnect'; readonly reason: string };
+  | ({ readonly type: 'disconnect' } & Disconnect);
 
 export type HistoryQuery = {
   readonly before?: number;
@@ -66,14 +67,19 @@ export type Command =
   | { readonly type: 'register'; readonly name: string; readonly room?: string }
   | { readonly type: 'join'; readonly room: string }
   | { readonly type: 'leave'; readonly room: string; readonly reason?: string }
-  | { readonly type: 'say'; readonly room: string; readonly text: string }
-  | { readonly type: 'action'; readonly room: string; readonly text: string }
+  /**
+   * `clientId` makes a retry safe: a second send with the same client id, author, room and
+   * text returns the first one's stored message instead of storing it again (see Store).
+   */
+  | { readonly type: 'say'; readonly room: string; readonly text: string; readonly clientId?: string }
+  | { readonly type: 'action'; readonly room: string; readonly text: string; readonly clientId?: string }
   | { readonly type: 'typing'; readonly room: string }
   | { readonly type: 'msg'; readonly to: string; readonly text: string; readonly action?: boolean }
   | { readonly type: 'nick'; readonly name: string }
   | { readonly type: 'topic'; readonly room: string; readonly text?: string }
   | { readonly type: 'who'; readonly room: string }
-  | { readonly type: 'rooms' }
+  /** One page of the room list, by name; `after` is the previous page's `next`. */
+  | { readonly type: 'rooms'; readonly limit?: number; readonly after?: string }
   | { readonly type: 'history'; readonly room: string; readonly query: HistoryQuery }
   | { readonly type: 'quit'; readonly reason?: string };
 
@@ -89,10 +95,17 @@ export type Reply =
   | { readonly type: 'renamed'; readonly from: string; readonly to: string }
   | { readonly type: 'topic'; readonly room: string; readonly topic: string; readonly message?: ChatMessage }
   | { readonly type: 'who'; readonly room: string; readonly users: readonly UserRef[] }
-  | { readonly type: 'rooms'; readonly rooms: readonly RoomSummary[] }
+  | RoomsReply
   | { readonly type: 'history'; readonly room: string; readonly messages: readonly ChatMessage[] }
   | { readonly type: 'typing' }
   | { readonly type: 'bye' };
+
+export interface RoomsReply {
+  readonly type: 'rooms';
+  readonly rooms: readonly RoomSummary[];
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly next: string | null;
+}
 
 export interface JoinedReply {
   readonly type: 'joined';

@@ -56,12 +56,12 @@ export type JsonServerMessage =
   | (Re & { type: 'renamed'; from: string; to: string })
   | (Re & { type: 'topic'; room: string; topic: string })
   | (Re & { type: 'who'; room: string; users: UserRef[] })
-  | (Re & { type: 'rooms'; rooms: RoomSummary[] })
+  | (Re & { type: 'rooms'; rooms: RoomSummary[]; next: string | null })
   | (Re & { type: 'history'; room: string; messages: ChatMessage[] })
   | (Re & { type: 'help'; commands: HelpEntry[] })
   | (Re & { type: 'ok' })
   | (Re & { type: 'pong' })
-  | (Re & { type: 'bye'; reason: string })
+  | (Re & { type: 'bye'; reason: string; code?: string })
   | (Re & { type: 'error'; code: string; text: string })
   | { type: 'message'; message: ChatMessage }
   | { type: 'join'; room: string; user: UserRef }

@@ -76,7 +76,7 @@ export function replyMessage(reply: Reply, re: RequestId, quitReason = 'Quit'): 
     case 'who':
       return { type: 'who', re, room: reply.room, users: [...reply.users] };
     case 'rooms':
-      return { type: 'rooms', re, rooms: [...reply.rooms] };
+      return { type: 'rooms', re, rooms: [...reply.rooms], next: reply.next };
     case 'history':
       return { type: 'history', re, room: reply.room, messages: [...reply.messages] };
     case 'typing':
@@ -104,7 +104,7 @@ export function eventMessage(event: ChatEvent): JsonServerMessage {
     case 'broadcast':
       return event;
     case 'disconnect':
-      return { type: 'bye', re: null, reason: event.reason };
+      return { type: 'bye', re: null, reason: event.reason, code: event.code };
   }
 }
 

@@ -123,5 +123,5 @@ export interface ServerEvents {
   private: (message: WirePrivate) => void;
   error: (error: WireError) => void;
   /** The server is closing the connection, and why. */
-  bye: (bye: { reason: string }) => void;
+  bye: (bye: { reason: string; code?: string }) => void;
 }

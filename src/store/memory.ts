@@ -1,28 +1,44 @@
 import type { ChatMessage, HistoryQuery } from '../core/types.js';
-import { clampLimit, type RoomRecord, type Store } from './store.js';
+import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDraft, type RoomRecord, type Store } from './store.js';
+
+interface RoomState {
+  topic: string;
+  lastSeq: number;
+  lastTs: number | null;
+  messages: ChatMessage[];
+}
 
 /**
  * A store that keeps history in memory only: for tests of the core and for running without
  * a disk. Passes the same contract as the SQLite store, except surviving a restart.
  */
 export class MemoryStore implements Store {
-  readonly #rooms = new Map<string, { topic: string; lastSeq: number; lastTs: number | null; messages: ChatMessage[] }>();
+  readonly #rooms = new Map<string, RoomState>();
+  /** `${authorKey}\n${clientId}` -> the message it sent. */
+  readonly #sends = new Map<string, ChatMessage>();
   #closed = false;
 
   async loadRooms(): Promise<RoomRecord[]> {
     return [...this.#rooms].map(([name, r]) => ({ name, topic: r.topic, lastSeq: r.lastSeq, lastTs: r.lastTs }));
   }
 
-  async append(message: ChatMessage): Promise<void> {
+  async append(draft: MessageDraft): Promise<Appended> {
     if (this.#closed) throw new Error('store is closed');
-    let room = this.#rooms.get(message.room);
-    if (!room) this.#rooms.set(message.room, (room = { topic: '', lastSeq: 0, lastTs: null, messages: [] }));
-    const last = room.messages[room.messages.length - 1];
-    if (last && last.seq >= message.seq) throw new Error(`seq ${message.seq} is not after ${last.seq} in ${message.room}`);
+    const key = draft.dedupe ? `${draft.dedupe.authorKey}\n${draft.dedupe.clientId}` : null;
+    const earlier = key === null ? undefined : this.#sends.get(key);
+    if (earlier && draft.ts - earlier.ts < DEDUPE_WINDOW_MS && isRetryOf(earlier, draft)) {
+      return { message: earlier, duplicate: true };
+    }
+    let room = this.#rooms.get(draft.room);
+    if (!room) this.#rooms.set(draft.room, (room = { topic: '', lastSeq: 0, lastTs: null, messages: [] }));
+    const { dedupe: _dedupe, ...fields } = draft;
+    const message: ChatMessage = { ...fields, seq: room.lastSeq + 1 };
     room.messages.push(message);
     room.lastSeq = message.seq;
     room.lastTs = message.ts;
     if (message.kind === 'topic') room.topic = message.text;
+    if (key !== null) this.#sends.set(key, message);
+    return { message, duplicate: false };
   }
 
   async history(roomName: string, query: HistoryQuery): Promise<ChatMessage[]> {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalBus } from '../../src/bus/local.js';
 import { Chat } from '../../src/core/chat.js';
+import { disconnect } from '../../src/core/disconnect.js';
 import type { Outcome } from '../../src/core/types.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import type { Store } from '../../src/store/store.js';
@@ -42,7 +43,7 @@ describe('Chat core', () => {
     for (const bad of ['', 'two words', 'a'.repeat(33), 'tab\tname', 'zero\u200bwidth', 'bell\u0007', '-']) {
       const outcome = await chat.execute(other, { type: 'register', name: bad });
       expect(errorCode(outcome), JSON.stringify(bad)).toBe(bad === '-' ? 'ok' : 'invalid_name');
-      if (outcome.ok) chat.disconnect(other);
+      if (outcome.ok) chat.disconnect(other, disconnect('quit'));
     }
     const third = chat.connect(door, 'third');
     expect(expectOk(await chat.execute(third, { type: 'register', name: 'Дмитрий_2.0' }))).toMatchObject({ name: 'Дмитрий_2.0' });
@@ -50,7 +51,7 @@ describe('Chat core', () => {
 
   it('frees a name when its session ends', async () => {
     const first = await named('ann');
-    chat.disconnect(first);
+    chat.disconnect(first, disconnect('quit'));
     const again = chat.connect(door, 'again');
     expect(errorCode(await chat.execute(again, { type: 'register', name: 'ANN' }))).toBe('ok');
   });
@@ -60,7 +61,7 @@ describe('Chat core', () => {
     const ben = await named('ben');
     expect(door.of('ann')).toEqual([{ type: 'join', room: 'general', user: { id: ben, name: 'ben' } }]);
     expect(door.of('ben')).toEqual([]);
-    chat.disconnect(ben, 'Connection closed');
+    chat.disconnect(ben, disconnect('closed'));
     expect(door.of('ann').at(-1)).toEqual({ type: 'leave', room: 'general', user: { id: ben, name: 'ben' }, reason: 'Connection closed' });
   });
 
@@ -222,9 +223,9 @@ describe('Chat core: presence notices in large rooms', () => {
     const kinds = () => door.of('a').map((e) => (e.type === 'join' || e.type === 'leave' ? `${e.type}:${e.user.name}` : e.type));
     // c's join made the room larger than the limit: neither it nor c's leave is announced.
     expect(kinds()).toEqual(['join:b']);
-    chat.disconnect(c);
+    chat.disconnect(c, disconnect('quit'));
     expect(kinds()).toEqual(['join:b']);
-    chat.disconnect(b);
+    chat.disconnect(b, disconnect('quit'));
     expect(kinds()).toEqual(['join:b', 'leave:b']);
     expect(chat.members('general')?.map((u) => u.name)).toEqual(['a']);
   });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { Chat } from '../../core/chat.js';
+import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import type { SocketDoor } from './door.js';
 import { SocketLink } from './link.js';
@@ -17,12 +18,12 @@ export interface ConnectionDeps {
 }
 
 /** What the others are told when a socket goes, by socket.io's disconnect reason. */
-const LEAVE_REASONS: Readonly<Record<string, string>> = {
-  'client namespace disconnect': 'Quit',
-  'transport close': 'Connection closed',
-  'transport error': 'Connection lost',
-  'ping timeout': 'Ping timeout',
-  'server shutting down': 'Server shutting down',
+const LEAVE_REASONS: Readonly<Record<string, Disconnect>> = {
+  'client namespace disconnect': disconnect('quit'),
+  'transport close': disconnect('closed'),
+  'transport error': disconnect('closed', 'Connection lost'),
+  'ping timeout': disconnect('closed', 'Ping timeout'),
+  'server shutting down': disconnect('shutdown'),
 };
 
 type Ack = (answer: unknown) => void;
@@ -51,7 +52,7 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
     deps.logger.debug({ session: link.sessionId, reason }, 'Socket.IO disconnected');
     link.markClosing();
     deps.door.remove(link);
-    deps.chat.disconnect(link.sessionId, LEAVE_REASONS[reason] ?? 'Disconnected');
+    deps.chat.disconnect(link.sessionId, LEAVE_REASONS[reason] ?? disconnect('closed', 'Disconnected'));
   });
 }
 
@@ -71,10 +72,10 @@ function onEvent(deps: ConnectionDeps, link: SocketLink, event: string, args: un
     },
     (error) => {
       deps.logger.error({ err: error, session: link.sessionId }, 'Socket.IO request failed');
-      deps.door.kick(link, 'Internal error');
+      deps.door.kick(link, disconnect('internal_error'));
     },
   );
-  if (!accepted) deps.door.kick(link, 'Too many requests in flight');
+  if (!accepted) deps.door.kick(link, disconnect('flood', 'Too many requests in flight'));
 }
 
 /** Answers in the ack when the client asked for one, else errors go out as an `error` event. */

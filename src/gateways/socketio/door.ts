@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Chat } from '../../core/chat.js';
+import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import type { Door } from '../../core/door.js';
 import type { ChatEvent } from '../../core/types.js';
 import { encodeEvent, notice, wireUser, type Outgoing } from './encode.js';
@@ -9,7 +10,6 @@ import { countPacket, terminate, type EnginePacket } from './outbuf.js';
 import { mirrorOf, mirrorSize } from './room-mirror.js';
 import { RoomUsersScheduler } from './room-users.js';
 
-export const SLOW_REASON = 'Too slow: outgoing buffer full';
 
 export interface SocketDoorOptions {
   readonly io: Server;
@@ -94,13 +94,13 @@ export class SocketDoor implements Door<SocketLink> {
 
   /** Call from the connection's 'packetCreate': closes the link once its output passes the bound. */
   packetQueued(link: SocketLink, packet: EnginePacket): void {
-    if (countPacket(link, packet, this.#maxQueued) && !link.closing) this.kick(link, SLOW_REASON);
+    if (countPacket(link, packet, this.#maxQueued) && !link.closing) this.kick(link, disconnect('slow_reader'));
   }
 
   deliver(event: ChatEvent, to: ReadonlySet<SocketLink>, except?: SocketLink): void {
     switch (event.type) {
       case 'disconnect':
-        this.#closeAll(to, event.reason);
+        this.#closeAll(to, event);
         return;
       case 'join':
       case 'leave':
@@ -143,30 +143,31 @@ export class SocketDoor implements Door<SocketLink> {
    * Closes one socket with a reason, after the current delivery: the core may be iterating the
    * room this session leaves, and its leave notice must follow the event being delivered.
    */
-  kick(link: SocketLink, reason: string): void {
+  kick(link: SocketLink, why: Disconnect): void {
     if (link.closing) return;
     link.markClosing();
-    this.#logger.warn({ session: link.sessionId, reason }, 'closing Socket.IO connection');
+    this.#logger.warn({ session: link.sessionId, code: why.code, reason: why.reason }, 'closing Socket.IO connection');
     queueMicrotask(() => {
-      this.#chat.disconnect(link.sessionId, reason);
-      if (reason === SLOW_REASON) {
+      this.#chat.disconnect(link.sessionId, why);
+      if (why.code === 'slow_reader') {
         // It reads nothing more, so telling it why is pointless; free its buffers now.
         terminate(link.socket);
         return;
       }
-      link.socket.emit('bye', { reason });
+      link.socket.emit('bye', { reason: why.reason, code: why.code });
       link.socket.disconnect(true);
     });
   }
 
-  #closeAll(links: ReadonlySet<SocketLink>, reason: string): void {
+  #closeAll(links: ReadonlySet<SocketLink>, why: Disconnect): void {
+    const reason = why.reason;
     const open = [...links].filter((link) => !link.closing);
     // Mark first, so the leave notices of the first closed do not go to the rest.
     for (const link of open) link.markClosing();
     const ids = open.map((link) => link.socket.id);
     if (ids.length === 0) return;
     this.#io.to(ids).emit('message', notice(this.botName, reason, null, this.#clock()));
-    this.#io.to(ids).emit('bye', { reason });
+    this.#io.to(ids).emit('bye', { reason, code: why.code });
     for (const link of open) link.socket.disconnect(true);
   }
 

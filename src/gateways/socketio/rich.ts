@@ -1,3 +1,4 @@
+import { disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type { Command, Reply } from '../../core/types.js';
@@ -30,7 +31,7 @@ function resumeStale(ctx: RequestContext, name: string, token: string | undefine
   if (staleName === null || foldName(staleName) !== foldName(name.trim())) return;
   // Closing first takes it out of the room mirrors before the core removes it.
   stale.markClosing();
-  ctx.chat.disconnect(stale.sessionId, RESUMED_REASON);
+  ctx.chat.disconnect(stale.sessionId, disconnect('replaced', RESUMED_REASON));
   stale.socket.disconnect(true);
 }
 
@@ -75,7 +76,7 @@ export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
       reply.type === 'private_sent' ? { id: reply.id, to: reply.to, ts: reply.ts } : null,
     ),
   typing: (ctx, r) => run(ctx, { type: 'typing', room: r.room }, (reply) => (reply.type === 'typing' ? {} : null)),
-  rooms: (ctx) => run(ctx, { type: 'rooms' }, (reply) => (reply.type === 'rooms' ? { rooms: reply.rooms } : null)),
+  rooms: (ctx) => run(ctx, { type: 'rooms' }, (reply) => (reply.type === 'rooms' ? { rooms: reply.rooms, next: reply.next } : null)),
   who: (ctx, r) =>
     run(ctx, { type: 'who', room: r.room }, (reply) => (reply.type === 'who' ? { room: reply.room, users: reply.users.map(wireUser) } : null)),
   nick: (ctx, r) => run(ctx, { type: 'nick', name: r.name }, (reply) => (reply.type === 'renamed' ? { from: reply.from, to: reply.to } : null)),

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { LineDecoder } from '../../protocol/line-decoder.js';
 
 export interface ConnectionLimits {
@@ -13,10 +14,10 @@ export interface ConnectionLimits {
 export interface LineHandler {
   line(text: string): void;
   overflow(limit: number): void;
-  /** The connection is gone, for `reason`. Called exactly once. */
-  closed(reason: string): void;
+  /** The connection is gone, for `why`. Called exactly once. */
+  closed(why: Disconnect): void;
   /** Text to send before closing for the given reason (idle, too slow, shutdown). */
-  farewell(reason: string): string | Buffer;
+  farewell(why: Disconnect): string | Buffer;
 }
 
 // Commands in flight (not yet durable) past which we stop reading a client: a flood is then
@@ -61,7 +62,7 @@ export class TcpConnection {
   #decoder: LineDecoder | null = null;
   #modeTimer: NodeJS.Timeout | null;
   #inFlight = 0;
-  #closeReason: string | null = null;
+  #closeReason: Disconnect | null = null;
 
   /**
    * `chooseMode` picks the protocol from the first data, or from an empty buffer when the
@@ -86,16 +87,16 @@ export class TcpConnection {
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.setNoDelay(true);
     if (limits.idleTimeout > 0) {
-      socket.setTimeout(limits.idleTimeout * 1000, () => this.close(`Idle for ${limits.idleTimeout} seconds`));
+      socket.setTimeout(limits.idleTimeout * 1000, () => this.close(disconnect('idle', `Idle for ${limits.idleTimeout} seconds`)));
     }
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // Peers vanish all the time; that is a reason to close, not a server fault.
-      this.#closeReason ??= `Connection error: ${error.code ?? error.message}`;
+      this.#closeReason ??= disconnect('closed', `Connection error: ${error.code ?? error.message}`);
     });
     socket.once('close', () => {
       registry.delete(this);
       if (this.#modeTimer) clearTimeout(this.#modeTimer);
-      const reason = this.#closeReason ?? 'Connection closed';
+      const reason = this.#closeReason ?? disconnect('closed');
       this.#closeReason = reason;
       this.#handler?.closed(reason);
     });
@@ -124,12 +125,12 @@ export class TcpConnection {
     corkUntilNextTick(this.socket);
     this.socket.write(data);
     if (this.socket.writableLength > this.#limits.maxOutbufBytes) {
-      this.#abort('Too slow: outgoing buffer full');
+      this.#abort(disconnect('slow_reader'));
     }
   }
 
   /** Says goodbye (if the peer is still reading) and closes. */
-  close(reason: string, options: { farewell: boolean } = { farewell: true }): void {
+  close(reason: Disconnect, options: { farewell: boolean } = { farewell: true }): void {
     if (!this.open) return;
     const farewell = options.farewell ? this.#handler?.farewell(reason) : undefined;
     if (farewell !== undefined && farewell.length > 0) this.send(farewell);
@@ -146,8 +147,8 @@ export class TcpConnection {
     });
   }
 
-  #abort(reason: string): void {
-    this.#logger.info({ remote: this.socket.remoteAddress, reason }, 'dropping TCP client');
+  #abort(reason: Disconnect): void {
+    this.#logger.info({ remote: this.socket.remoteAddress, code: reason.code, reason: reason.reason }, 'dropping TCP client');
     this.#closeReason = reason;
     this.socket.destroy();
   }

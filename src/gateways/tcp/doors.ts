@@ -1,3 +1,4 @@
+import type { Disconnect } from '../../core/disconnect.js';
 import type { Door } from '../../core/door.js';
 import type { ChatEvent } from '../../core/types.js';
 import { eventMessage, encodeLine } from '../../protocol/jsonl.js';
@@ -19,7 +20,7 @@ export class TextDoor implements Door<TextLink> {
   readonly echoOwnMessages = false;
 
   deliver(event: ChatEvent, to: ReadonlySet<TextLink>, except?: TextLink): void {
-    if (event.type === 'disconnect') return closeAll(to, event.reason);
+    if (event.type === 'disconnect') return closeAll(to, event);
     const encoded = eventLine(event);
     if (encoded === null) return;
     let plain: Buffer | null = null;
@@ -43,7 +44,7 @@ export class JsonDoor implements Door<JsonLink> {
   readonly echoOwnMessages = false;
 
   deliver(event: ChatEvent, to: ReadonlySet<JsonLink>, except?: JsonLink): void {
-    if (event.type === 'disconnect') return closeAll(to, event.reason);
+    if (event.type === 'disconnect') return closeAll(to, event);
     const bytes = Buffer.from(encodeLine(eventMessage(event)));
     for (const link of to) {
       if (link !== except) link.connection.send(bytes);
@@ -52,6 +53,7 @@ export class JsonDoor implements Door<JsonLink> {
 }
 
 /** The connection's own farewell line says why; see LineHandler.farewell. */
-function closeAll(to: ReadonlySet<{ readonly connection: TcpConnection }>, reason: string): void {
+function closeAll(to: ReadonlySet<{ readonly connection: TcpConnection }>, why: Disconnect): void {
+  const reason: Disconnect = { code: why.code, reason: why.reason };
   for (const link of to) link.connection.close(reason);
 }

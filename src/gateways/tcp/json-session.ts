@@ -1,4 +1,5 @@
 import type { Chat } from '../../core/chat.js';
+import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import type { Command } from '../../core/types.js';
 import { JsonRequestSchema, type JsonServerMessage } from '../../protocol/jsonl-shapes.js';
@@ -58,12 +59,12 @@ export class JsonSession implements LineHandler, JsonLink {
     this.#send(errorMessage(chatError('line_too_long', `Line too long (over ${limit} bytes); it was discarded.`), null));
   }
 
-  closed(reason: string): void {
-    this.#chat.disconnect(this.#sessionId, reason);
+  closed(why: Disconnect): void {
+    this.#chat.disconnect(this.#sessionId, why);
   }
 
-  farewell(reason: string): string {
-    return encodeLine({ type: 'bye', re: null, reason });
+  farewell(why: Disconnect): string {
+    return encodeLine({ type: 'bye', re: null, reason: why.reason, code: why.code });
   }
 
   #run(command: Command, re: RequestId): void {
@@ -75,7 +76,7 @@ export class JsonSession implements LineHandler, JsonLink {
       if (reply.type === 'left' && this.#room === reply.room) this.#room = this.#chat.roomsOf(this.#sessionId)[0] ?? null;
       const reason = command.type === 'quit' ? (command.reason ?? 'Quit') : 'Quit';
       this.#send(replyMessage(reply, re, reason));
-      if (reply.type === 'bye') this.connection.close(reason, { farewell: false });
+      if (reply.type === 'bye') this.connection.close(disconnect('quit', reason), { farewell: false });
     });
   }
 

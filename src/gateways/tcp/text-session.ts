@@ -1,4 +1,5 @@
 import type { Chat } from '../../core/chat.js';
+import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import type { Command, Outcome } from '../../core/types.js';
 import { HELP, parseSlash } from '../../protocol/slash.js';
@@ -46,13 +47,13 @@ export class TextSession implements LineHandler, TextLink {
     this.#write([TEXT.lineTooLong(limit)]);
   }
 
-  closed(reason: string): void {
+  closed(why: Disconnect): void {
     this.#waiting = null;
-    this.#chat.disconnect(this.#sessionId, reason);
+    this.#chat.disconnect(this.#sessionId, why);
   }
 
-  farewell(reason: string): string {
-    const line = reason.startsWith('Server is shutting down') ? reason : `Disconnected: ${reason}`;
+  farewell(why: Disconnect): string {
+    const line = why.code === 'shutdown' ? why.reason : `Disconnected: ${why.reason}`;
     return `${line}${EOL}`;
   }
 
@@ -115,7 +116,7 @@ export class TextSession implements LineHandler, TextLink {
         break;
       case 'bye':
         this.#write(replyLines(reply));
-        this.connection.close('Quit', { farewell: false });
+        this.connection.close(disconnect('quit'), { farewell: false });
         return;
     }
     this.#write(replyLines(reply));

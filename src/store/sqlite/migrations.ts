@@ -22,6 +22,16 @@ export const MIGRATIONS: readonly string[] = [
      ts     INTEGER NOT NULL,
      PRIMARY KEY (room, seq)
    ) WITHOUT ROWID;`,
+  // Client ids of recent sends, so a retried send returns the stored message (see Store.append).
+  `CREATE TABLE sends (
+     author_key TEXT NOT NULL,
+     client_id  TEXT NOT NULL,
+     room       TEXT NOT NULL,
+     seq        INTEGER NOT NULL,
+     ts         INTEGER NOT NULL,
+     PRIMARY KEY (author_key, client_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX sends_by_ts ON sends (ts);`,
 ];
 
 export function migrate(db: Database): number {

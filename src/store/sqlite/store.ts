@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { ChatMessage, HistoryQuery, MessageKind } from '../../core/types.js';
-import { clampLimit, type RoomRecord, type Store } from '../store.js';
+import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDraft, type RoomRecord, type Store } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 
@@ -21,11 +21,25 @@ export interface SqliteOptions {
 
 // A batch this large is committed at once, whatever the window.
 const MAX_BATCH = 2000;
+// Client ids older than the dedupe window are deleted at most this often.
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 interface Pending {
-  readonly message: ChatMessage;
-  readonly resolve: () => void;
+  readonly draft: MessageDraft;
+  readonly resolve: (appended: Appended) => void;
   readonly reject: (error: Error) => void;
+}
+
+interface Committed {
+  readonly results: Appended[];
+  /** The new last seq of every room the batch wrote to. */
+  readonly lastSeq: Map<string, number>;
+}
+
+interface SendRow {
+  room: string;
+  seq: number;
+  ts: number;
 }
 
 interface MessageRow {
@@ -51,8 +65,15 @@ export class SqliteStore implements Store {
   readonly #latest: Database.Statement;
   readonly #before: Database.Statement;
   readonly #after: Database.Statement;
-  readonly #commit: (batch: readonly Pending[]) => void;
+  readonly #findSend: Database.Statement;
+  readonly #rememberSend: Database.Statement;
+  readonly #pruneSends: Database.Statement;
+  readonly #one: Database.Statement;
+  readonly #commit: (batch: readonly Pending[]) => Committed;
   readonly #windowMs: number;
+  /** Each room's last committed seq; numbers are taken inside the commit transaction. */
+  readonly #lastSeq = new Map<string, number>();
+  #lastPrune = 0;
   #queue: Pending[] = [];
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
@@ -74,18 +95,50 @@ export class SqliteStore implements Store {
     this.#latest = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`);
     this.#before = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
     this.#after = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq > ? ORDER BY seq ASC LIMIT ?`);
-    this.#commit = db.transaction((batch: readonly Pending[]) => {
+    this.#one = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq = ?`);
+    this.#findSend = db.prepare('SELECT room, seq, ts FROM sends WHERE author_key = ? AND client_id = ?');
+    this.#rememberSend = db.prepare(
+      `INSERT INTO sends (author_key, client_id, room, seq, ts) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (author_key, client_id) DO UPDATE SET room = excluded.room, seq = excluded.seq, ts = excluded.ts`,
+    );
+    this.#pruneSends = db.prepare('DELETE FROM sends WHERE ts < ?');
+    for (const row of db.prepare('SELECT name, last_seq FROM rooms').all() as Array<{ name: string; last_seq: number }>) {
+      this.#lastSeq.set(row.name, row.last_seq);
+    }
+    this.#commit = db.transaction((batch: readonly Pending[]): Committed => {
+      const lastSeq = new Map<string, number>();
       const lastOfRoom = new Map<string, ChatMessage>();
-      for (const { message } of batch) {
-        this.#insert.run(message.room, message.seq, message.id, message.kind, message.author, message.text, message.ts);
+      const results: Appended[] = [];
+      for (const { draft } of batch) {
+        const earlier = this.#retried(draft);
+        if (earlier) {
+          results.push({ message: earlier, duplicate: true });
+          continue;
+        }
+        const seq = (lastSeq.get(draft.room) ?? this.#lastSeq.get(draft.room) ?? 0) + 1;
+        lastSeq.set(draft.room, seq);
+        const message: ChatMessage = { id: draft.id, room: draft.room, seq, kind: draft.kind, author: draft.author, text: draft.text, ts: draft.ts };
+        this.#insert.run(message.room, seq, message.id, message.kind, message.author, message.text, message.ts);
+        if (draft.dedupe) this.#rememberSend.run(draft.dedupe.authorKey, draft.dedupe.clientId, message.room, seq, message.ts);
         lastOfRoom.set(message.room, message);
         if (message.kind === 'topic') {
           this.#touchRoom.run(message.room, message.seq, message.ts);
           this.#setTopic.run(message.text, message.room);
         }
+        results.push({ message, duplicate: false });
       }
       for (const message of lastOfRoom.values()) this.#touchRoom.run(message.room, message.seq, message.ts);
+      return { results, lastSeq };
     });
+  }
+
+  /** The stored message that `draft` retries, if it is one. Runs inside the commit transaction. */
+  #retried(draft: MessageDraft): ChatMessage | null {
+    if (!draft.dedupe) return null;
+    const send = this.#findSend.get(draft.dedupe.authorKey, draft.dedupe.clientId) as SendRow | undefined;
+    if (!send || draft.ts - send.ts >= DEDUPE_WINDOW_MS) return null;
+    const stored = this.#one.get(send.room, send.seq) as MessageRow | undefined;
+    return stored && isRetryOf(stored, draft) ? stored : null;
   }
 
   static open(path: string, options: SqliteOptions = {}): SqliteStore {
@@ -113,10 +166,10 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ name: r.name, topic: r.topic, lastSeq: r.last_seq, lastTs: r.last_ts }));
   }
 
-  append(message: ChatMessage): Promise<void> {
+  append(draft: MessageDraft): Promise<Appended> {
     if (this.#closed) return Promise.reject(new Error('store is closed'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ message, resolve, reject });
+      this.#queue.push({ draft, resolve, reject });
       if (this.#queue.length >= MAX_BATCH) {
         this.#flushQueue();
       } else if (!this.#scheduled) {
@@ -160,14 +213,24 @@ export class SqliteStore implements Store {
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
+    let committed: Committed;
     try {
-      this.#commit(batch);
+      committed = this.#commit(batch);
     } catch (error) {
-      // The transaction rolled back: nothing of this batch is stored, so every append fails.
+      // The transaction rolled back: nothing of this batch is stored, so every append fails
+      // and no sequence number was used.
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const pending of batch) pending.reject(failure);
       return;
     }
-    for (const pending of batch) pending.resolve();
+    for (const [room, seq] of committed.lastSeq) this.#lastSeq.set(room, seq);
+    batch.forEach((pending, i) => pending.resolve(committed.results[i] as Appended));
+    this.#pruneOldSends(batch[batch.length - 1]?.draft.ts ?? 0);
+  }
+
+  #pruneOldSends(now: number): void {
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
+    this.#lastPrune = now;
+    this.#pruneSends.run(now - DEDUPE_WINDOW_MS);
   }
 }

@@ -12,6 +12,21 @@ import { startTcpGateway } from './gateways/tcp/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 
 export const SHUTDOWN_NOTICE = 'Server is shutting down. Bye!';
+// Part of the 5 s shutdown budget given to requests already running (a commit, a history read).
+const DRAIN_DEADLINE_MS = 2000;
+
+/** Whether `work` settled within `ms`. */
+async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface RunningServer {
   readonly chat: Chat;
@@ -72,6 +87,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     let stopping: Promise<void> | null = null;
     const stop = (reason = SHUTDOWN_NOTICE): Promise<void> => {
       stopping ??= (async () => {
+        // Drain: requests from now on are answered `shutting_down`; those already started
+        // finish and their answers are written before anyone is told goodbye.
+        const drained = await withDeadline(chat.drain(), DRAIN_DEADLINE_MS);
+        if (!drained) logger.warn({ deadlineMs: DRAIN_DEADLINE_MS }, 'shutdown: some requests were still running at the drain deadline');
+        await new Promise((resolve) => setImmediate(resolve));
         chat.shutdown(disconnect('shutdown', reason));
         for (const close of closers.reverse()) await close();
         await store.flush();

@@ -80,7 +80,7 @@ describe('shutdown', () => {
     await s.dispose();
     const took = performance.now() - started;
     for (const c of [a, b]) {
-      expect(await c.waitFor<{ reason: string }>('bye')).toEqual({ reason: 'Server is shutting down. Bye!' });
+      expect(await c.waitFor<{ reason: string }>('bye')).toEqual({ reason: 'Server is shutting down. Bye!', code: 'shutdown' });
       await c.waitFor<{ text: string; system: boolean }>('message', (m) => m.text === 'Server is shutting down. Bye!' && m.system);
     }
     expect(await goneA).toMatch(/server/);

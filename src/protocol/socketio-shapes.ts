@@ -31,7 +31,8 @@ export const RICH_REQUESTS = {
   hello: z.object({ name, resume: z.string().max(200).optional() }),
   join: z.object({ room }),
   leave: z.object({ room }),
-  say: z.object({ room, text, action: z.boolean().optional() }),
+  /** `id` is the client's id for this send: a retry with the same id returns the first ack. */
+  say: z.object({ room, text, action: z.boolean().optional(), id: z.string().min(1).max(64).optional() }),
   history: z.object({ room, before: seq.optional(), after: seq.optional(), limit: z.number().int().min(1).max(500).optional() }),
   msg: z.object({ to: name.min(1), text, action: z.boolean().optional() }),
   typing: z.object({ room }),

@@ -64,7 +64,7 @@ export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
     return result;
   },
   say: (ctx, r) =>
-    run(ctx, { type: r.action ? 'action' : 'say', room: r.room, text: r.text }, (reply) =>
+    run(ctx, { type: r.action ? 'action' : 'say', room: r.room, text: r.text, clientId: r.id }, (reply) =>
       reply.type === 'sent' ? { message: reply.message } : null,
     ),
   history: (ctx, r) =>

@@ -6,6 +6,7 @@ import { chatError, type ChatError } from './errors.js';
 import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
 import { Room } from './room.js';
+import type { Schedule, SequencerDeps } from './sequencer.js';
 import { sanitizeText, singleLine } from './sanitize.js';
 import { Session } from './session.js';
 import type {
@@ -44,6 +45,10 @@ export interface ChatOptions {
    * the sender's command still succeeds. The door should have closed the failing connection.
    */
   readonly onDeliveryError?: (error: unknown, door: string) => void;
+  /** Timers for the room sequencers' gap waits; defaults to setTimeout. */
+  readonly schedule?: Schedule;
+  /** Told when messages missing from the bus were read from the store instead. */
+  readonly onGapFilled?: (room: string, fromSeq: number, count: number) => void;
 }
 
 /** Room lists are paged: at most this many rooms per reply. */
@@ -71,6 +76,8 @@ export class Chat {
   readonly #presenceLimit: number;
   readonly #roomRetentionMs: number;
   readonly #onDeliveryError: (error: unknown, door: string) => void;
+  readonly #schedule: Schedule;
+  readonly #onGapFilled: (room: string, fromSeq: number, count: number) => void;
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #clock: () => number;
@@ -92,6 +99,8 @@ export class Chat {
     this.#presenceLimit = options.presenceNoticeLimit ?? 500;
     this.#roomRetentionMs = options.roomRetentionMs ?? DEFAULT_ROOM_RETENTION_MS;
     this.#onDeliveryError = options.onDeliveryError ?? (() => {});
+    this.#schedule = options.schedule ?? defaultSchedule;
+    this.#onGapFilled = options.onGapFilled ?? (() => {});
     this.#store = options.store;
     this.#bus = options.bus;
     this.#clock = options.clock;
@@ -103,7 +112,7 @@ export class Chat {
   static async create(options: ChatOptions): Promise<Chat> {
     const chat = new Chat(options);
     for (const record of await options.store.loadRooms()) {
-      chat.#rooms.set(record.name, new Room(record.name, record.topic, record.lastSeq, record.lastTs));
+      chat.#rooms.set(record.name, chat.#newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
     }
     return chat;
   }
@@ -336,7 +345,7 @@ export class Chat {
     }
     let room = this.#rooms.get(name);
     if (!room) {
-      room = new Room(name, '', 0, null);
+      room = this.#newRoom(name, '', 0, null);
       this.#rooms.set(name, room);
     }
     if (fresh) {
@@ -383,7 +392,7 @@ export class Chat {
     const text = checked.text;
     let room = this.#rooms.get(roomName);
     if (!room) {
-      room = new Room(roomName, '', 0, null);
+      room = this.#newRoom(roomName, '', 0, null);
       this.#rooms.set(roomName, room);
     }
     const draft: MessageDraft = {
@@ -403,9 +412,6 @@ export class Chat {
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));
     }
-    if (message.seq > room.lastSeq) room.lastSeq = message.seq;
-    room.lastTs = message.ts;
-    if (kind === 'topic') room.topic = text;
     this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id });
     return ok({ type: 'sent', message });
   }
@@ -468,7 +474,10 @@ export class Chat {
     switch (audience.kind) {
       case 'room': {
         const room = this.#rooms.get(audience.room);
-        if (room) this.#deliverRoom(room, event, envelope);
+        if (!room) return;
+        // Messages reach the doors through the room's sequencer: once each, in seq order.
+        if (event.type === 'message') room.sequencer.accept(event.message, envelope.author);
+        else this.#deliverRoom(room, event, envelope);
         return;
       }
       case 'rooms': {
@@ -486,6 +495,28 @@ export class Chat {
         this.#deliverAll(event);
         return;
     }
+  }
+
+  #newRoom(name: string, topic: string, lastSeq: number, lastTs: number | null): Room {
+    let room: Room | undefined;
+    const sequencing: SequencerDeps = {
+      fetchAfter: (roomName, after, limit) => this.#store.history(roomName, { after, limit }),
+      deliver: (message, author) => {
+        if (room) this.#deliverMessage(room, message, author);
+      },
+      schedule: this.#schedule,
+      onFill: (roomName, fromSeq, count) => this.#onGapFilled(roomName, fromSeq, count),
+    };
+    room = new Room(name, topic, lastSeq, lastTs, sequencing);
+    return room;
+  }
+
+  /** The one place a room message updates this node's view of the room before the doors see it. */
+  #deliverMessage(room: Room, message: ChatMessage, author: string | undefined): void {
+    room.lastSeq = message.seq;
+    room.lastTs = message.ts;
+    if (message.kind === 'topic') room.topic = message.text;
+    this.#deliverRoom(room, { type: 'message', message }, { audience: { kind: 'room', room: room.name }, event: { type: 'message', message }, author });
   }
 
   #deliverRoom(room: Room, event: ChatEvent, envelope: Envelope): void {
@@ -516,3 +547,8 @@ export class Chat {
     for (const [door, links] of byDoor) this.#deliver(door, event, links);
   }
 }
+
+const defaultSchedule: Schedule = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  return { cancel: () => clearTimeout(timer) };
+};

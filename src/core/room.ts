@@ -1,4 +1,5 @@
 import type { Door } from './door.js';
+import { RoomSequencer, type SequencerDeps } from './sequencer.js';
 import type { Session } from './session.js';
 
 /**
@@ -8,13 +9,19 @@ import type { Session } from './session.js';
 export class Room {
   readonly members = new Set<Session>();
   readonly #links = new Map<Door<unknown>, Set<unknown>>();
+  /** Puts the room's messages in order before they reach the doors (see RoomSequencer). */
+  readonly sequencer: RoomSequencer;
 
   constructor(
     readonly name: string,
     public topic: string,
+    /** The last message delivered on this node (or known from the store at start). */
     public lastSeq: number,
     public lastTs: number | null,
-  ) {}
+    sequencing: SequencerDeps,
+  ) {
+    this.sequencer = new RoomSequencer(name, lastSeq, sequencing);
+  }
 
   add(session: Session): void {
     this.members.add(session);

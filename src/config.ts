@@ -20,6 +20,17 @@ export const ConfigSchema = z.object({
   maxLineBytes: z.coerce.number().int().min(64).max(16 * 1024 * 1024).default(8192).describe('MAX_LINE_BYTES: TCP line limit'),
   maxOutbufBytes: z.coerce.number().int().min(1024).default(1024 * 1024).describe('MAX_OUTBUF_BYTES: per-connection send buffer'),
   idleTimeout: z.coerce.number().min(0).default(0).describe('IDLE_TIMEOUT: seconds of silence before a TCP session is closed; 0 = never'),
+  namingTimeout: z.coerce.number().min(0).default(60).describe('NAMING_TIMEOUT: seconds a TCP connection may stay without a name; 0 = no limit'),
+  maxConnectionsPerAddress: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64)
+    .describe('MAX_CONNECTIONS_PER_ADDRESS: concurrent connections from one remote address; 0 = no limit'),
+  connectionLimitExempt: z
+    .string()
+    .default('loopback')
+    .describe('CONNECTION_LIMIT_EXEMPT: comma-separated addresses the per-address limit skips; "loopback" = 127.0.0.0/8 and ::1; "none" = nobody'),
   presenceNoticeLimit: z.coerce.number().int().min(0).default(500).describe('PRESENCE_NOTICE_LIMIT: rooms larger than this do not announce each join and leave'),
   console: bool.default(true).describe('CONSOLE: read operator lines from standard input'),
   corsOrigin: z.string().default('').describe('CORS_ORIGIN: comma-separated allowed origins; empty = same origin only'),
@@ -44,6 +55,9 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   maxLineBytes: 'MAX_LINE_BYTES',
   maxOutbufBytes: 'MAX_OUTBUF_BYTES',
   idleTimeout: 'IDLE_TIMEOUT',
+  namingTimeout: 'NAMING_TIMEOUT',
+  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
+  connectionLimitExempt: 'CONNECTION_LIMIT_EXEMPT',
   presenceNoticeLimit: 'PRESENCE_NOTICE_LIMIT',
   console: 'CONSOLE',
   corsOrigin: 'CORS_ORIGIN',

@@ -19,7 +19,9 @@ export const JsonRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('nick'), id: requestId, name: z.string().max(200) }),
   z.object({ type: z.literal('topic'), id: requestId, room, text: text.optional() }),
   z.object({ type: z.literal('who'), id: requestId, room }),
-  z.object({ type: z.literal('rooms'), id: requestId }),
+  // A page of rooms by name: at most 200 (a larger limit is served as 200); `after` is the
+  // previous page's `next`.
+  z.object({ type: z.literal('rooms'), id: requestId, limit: z.number().int().min(1).max(1_000_000).optional(), after: z.string().max(200).optional() }),
   z.object({
     type: z.literal('history'),
     id: requestId,

@@ -1,9 +1,61 @@
-import type { ChatError } from '../core/errors.js';
+import { chatError, type ChatError } from '../core/errors.js';
 import type { ChatEvent, Command, Reply } from '../core/types.js';
-import { HELP } from './slash.js';
-import type { JsonRequest, JsonServerMessage } from './jsonl-shapes.js';
+import { HELP, parseSlash } from './slash.js';
+import { JsonRequestSchema, type JsonRequest, type JsonServerMessage } from './jsonl-shapes.js';
 
-type RequestId = string | number | null;
+export type RequestId = string | number | null;
+
+/** What one JSON line asks for: nothing (a blank line), an answer the door gives itself, or a core command. */
+export type JsonLineRequest =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'answer'; readonly message: JsonServerMessage }
+  | { readonly kind: 'command'; readonly command: Command; readonly re: RequestId };
+
+/**
+ * Decodes one line of a JSON-lines session. Pure: input is untrusted text; the result is an
+ * error or help answer to write, or a core command with the request id to answer it with.
+ * Never throws for any input. `room` is the session's current room, for `command` lines such
+ * as `/me` and `/topic`.
+ */
+export function decodeJsonLine(text: string, room: string | null): JsonLineRequest {
+  if (text.trim() === '') return { kind: 'none' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return { kind: 'answer', message: errorMessage(chatError('bad_request', `Invalid JSON: ${error.message}`), null) };
+  }
+  const re = requestIdOf(value);
+  const parsed = JsonRequestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+    const unknownType = issue?.path[0] === 'type' && typeof type === 'string';
+    const where = issue && issue.path.length > 0 ? ` at "${issue.path.join('.')}"` : '';
+    const error = unknownType
+      ? chatError('unknown_command', `Unknown request type "${String(type).slice(0, 64)}".`)
+      : chatError('bad_request', `${issue?.message ?? 'Invalid request'}${where}.`);
+    return { kind: 'answer', message: errorMessage(error, re) };
+  }
+  const decoded = decodeRequest(parsed.data, re);
+  if (decoded.kind === 'local') return { kind: 'answer', message: decoded.message };
+  if (decoded.kind === 'command') return { kind: 'command', command: decoded.command, re };
+  const line = decoded.line.trim();
+  const slash = parseSlash(line.startsWith('/') ? line : `/${line}`, room);
+  if (slash.kind === 'help') return { kind: 'answer', message: helpMessage(re) };
+  if (slash.kind === 'error') return { kind: 'answer', message: errorMessage(chatError(slash.code, slash.text), re) };
+  return { kind: 'command', command: slash.command, re };
+}
+
+/** The request's `id` if it is a usable one (a finite number, or a string of at most 64 characters). */
+export function requestIdOf(value: unknown): RequestId {
+  if (typeof value !== 'object' || value === null) return null;
+  const id = (value as { id?: unknown }).id;
+  if (typeof id === 'number' && Number.isFinite(id)) return id;
+  if (typeof id === 'string' && id.length <= 64) return id;
+  return null;
+}
 
 /** A JSON request as a core command, or a reply the gateway answers itself. */
 export type Decoded =
@@ -22,7 +74,12 @@ export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
       return { kind: 'command', command: { type: request.type, room: request.room } };
     case 'say':
     case 'action':
-      return { kind: 'command', command: { type: request.type, room: request.room, text: request.text } };
+      // The request id doubles as the idempotency key: a retry with the same id, room and text
+      // is answered with the first message's ack and not stored again.
+      return {
+        kind: 'command',
+        command: { type: request.type, room: request.room, text: request.text, ...(re === null ? {} : { clientId: String(re) }) },
+      };
     case 'msg':
       return { kind: 'command', command: { type: 'msg', to: request.to, text: request.text, action: request.action } };
     case 'nick':
@@ -30,7 +87,7 @@ export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
     case 'topic':
       return { kind: 'command', command: { type: 'topic', room: request.room, text: request.text } };
     case 'rooms':
-      return { kind: 'command', command: { type: 'rooms' } };
+      return { kind: 'command', command: { type: 'rooms', limit: request.limit, after: request.after } };
     case 'history':
       return {
         kind: 'command',

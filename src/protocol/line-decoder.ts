@@ -5,6 +5,11 @@ const SB = 0xfa;
 const SE = 0xf0;
 const WILL = 0xfb;
 const DONT = 0xfe;
+/**
+ * Longest telnet subnegotiation kept out of the data. Real ones (terminal type, window size)
+ * are a few bytes; an `IAC SB` never closed by `IAC SE` must not swallow the session's input.
+ */
+export const MAX_SUBNEGOTIATION_BYTES = 256;
 
 export interface LineSink {
   line(text: string): void;
@@ -24,7 +29,8 @@ const enum Telnet {
  * Splits a byte stream into lines. Owns no socket: it is fed chunks, so it is tested on bytes.
  * - LF ends a line; a CR before it is dropped.
  * - Telnet negotiation (IAC WILL/WONT/DO/DONT x, IAC SB ... IAC SE, IAC cmd) is removed;
- *   0xFF never occurs in UTF-8, so this is safe for every mode.
+ *   0xFF never occurs in UTF-8, so this is safe for every mode. A subnegotiation longer than
+ *   MAX_SUBNEGOTIATION_BYTES ends there: the bytes after it are data again.
  * - Invalid UTF-8 becomes U+FFFD (decoding happens per complete line, so a character split
  *   across chunks is kept whole).
  * - A line over `maxBytes` is reported once and discarded up to its newline.
@@ -36,7 +42,9 @@ export class LineDecoder {
   #parts: Buffer[] | null = null;
   #size = 0;
   #discarding = false;
+  #sawNewline = false;
   #telnet = Telnet.Data;
+  #subBytes = 0;
 
   constructor(maxBytes: number, sink: LineSink) {
     this.#maxBytes = maxBytes;
@@ -52,6 +60,7 @@ export class LineDecoder {
         this.#keep(data.subarray(start));
         return;
       }
+      this.#sawNewline = true;
       this.#keep(data.subarray(start, newline));
       this.#endLine();
       start = newline + 1;
@@ -61,6 +70,19 @@ export class LineDecoder {
   /** Bytes held for an unfinished line. */
   get buffered(): number {
     return this.#size;
+  }
+
+  /** Whether a newline has ever arrived: the client frames its lines itself. */
+  get sawNewline(): boolean {
+    return this.#sawNewline;
+  }
+
+  /**
+   * Takes the unfinished line as complete (for clients that never send a newline; the
+   * connection decides when). Nothing happens when no bytes are held.
+   */
+  flush(): void {
+    if (this.#size > 0 && !this.#discarding) this.#endLine();
   }
 
   #keep(part: Buffer): void {
@@ -99,18 +121,24 @@ export class LineDecoder {
           else out[n++] = byte;
           break;
         case Telnet.Iac:
-          if (byte === SB) this.#telnet = Telnet.Sub;
-          else if (byte >= WILL && byte <= DONT) this.#telnet = Telnet.Option;
+          if (byte === SB) {
+            this.#telnet = Telnet.Sub;
+            this.#subBytes = 0;
+          } else if (byte >= WILL && byte <= DONT) this.#telnet = Telnet.Option;
           else this.#telnet = Telnet.Data; // IAC IAC, NOP, GA ...: two bytes, nothing kept
           break;
         case Telnet.Option:
           this.#telnet = Telnet.Data;
           break;
         case Telnet.Sub:
-          if (byte === IAC) this.#telnet = Telnet.SubIac;
-          break;
         case Telnet.SubIac:
-          this.#telnet = byte === SE ? Telnet.Data : Telnet.Sub;
+          if (this.#subBytes++ >= MAX_SUBNEGOTIATION_BYTES) {
+            // Never closed: give up on it, and this byte is data again.
+            this.#telnet = Telnet.Data;
+            if (byte === IAC) this.#telnet = Telnet.Iac;
+            else out[n++] = byte;
+          } else if (this.#telnet === Telnet.SubIac) this.#telnet = byte === SE ? Telnet.Data : Telnet.Sub;
+          else if (byte === IAC) this.#telnet = Telnet.SubIac;
           break;
       }
     }

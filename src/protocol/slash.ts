@@ -12,36 +12,53 @@ interface SlashSpec {
   readonly summary: string;
   /** Words required after the command. */
   readonly minArgs: number;
+  /**
+   * Words allowed after the command; `FREE_TEXT` when the last argument is free text (it takes
+   * the rest of the line). More words than this are refused with the usage line, never dropped.
+   */
+  readonly maxArgs: number;
   /** Whether the command acts on the current room, and so needs one. */
   readonly needsRoom: boolean;
   readonly build: (args: readonly string[], rest: string, room: string) => Command | 'help';
 }
 
+/** `maxArgs` of a command whose last argument is free text. */
+export const FREE_TEXT = Number.POSITIVE_INFINITY;
+
 /** The command table: one row per command, preconditions checked in `parseSlash`. */
 export const SLASH_COMMANDS: Readonly<Record<string, SlashSpec>> = {
-  help: { usage: '/help', summary: 'this list', minArgs: 0, needsRoom: false, build: () => 'help' },
-  join: { usage: '/join ROOM', summary: 'join a room (created if new) and talk there', minArgs: 1, needsRoom: false, build: (a) => ({ type: 'join', room: a[0] ?? '' }) },
-  leave: { usage: '/leave [ROOM]', summary: 'leave a room (default: the current one)', minArgs: 0, needsRoom: false, build: (a, _r, room) => ({ type: 'leave', room: a[0] ?? room }) },
-  rooms: { usage: '/rooms', summary: 'list the rooms', minArgs: 0, needsRoom: false, build: () => ({ type: 'rooms' }) },
-  who: { usage: '/who [ROOM]', summary: 'who is in a room', minArgs: 0, needsRoom: false, build: (a, _r, room) => ({ type: 'who', room: a[0] ?? room }) },
-  nick: { usage: '/nick NAME', summary: 'change your name', minArgs: 1, needsRoom: false, build: (a) => ({ type: 'nick', name: a[0] ?? '' }) },
-  me: { usage: '/me ACTION', summary: 'say an action: * you ACTION', minArgs: 1, needsRoom: true, build: (_a, rest, room) => ({ type: 'action', room, text: rest }) },
+  help: { usage: '/help', summary: 'this list', minArgs: 0, maxArgs: 0, needsRoom: false, build: () => 'help' },
+  join: { usage: '/join ROOM', summary: 'join a room (created if new) and talk there', minArgs: 1, maxArgs: 1, needsRoom: false, build: (a) => ({ type: 'join', room: a[0] ?? '' }) },
+  leave: { usage: '/leave [ROOM]', summary: 'leave a room (default: the current one)', minArgs: 0, maxArgs: 1, needsRoom: false, build: (a, _r, room) => ({ type: 'leave', room: a[0] ?? room }) },
+  rooms: {
+    usage: '/rooms [AFTER]',
+    summary: 'list the rooms, a page at a time (AFTER: where the previous page ended)',
+    minArgs: 0,
+    maxArgs: 1,
+    needsRoom: false,
+    build: (a) => ({ type: 'rooms', after: a[0] === undefined ? undefined : a[0].replace(/^#/, '').toLowerCase() }),
+  },
+  who: { usage: '/who [ROOM]', summary: 'who is in a room', minArgs: 0, maxArgs: 1, needsRoom: false, build: (a, _r, room) => ({ type: 'who', room: a[0] ?? room }) },
+  nick: { usage: '/nick NAME', summary: 'change your name', minArgs: 1, maxArgs: 1, needsRoom: false, build: (a) => ({ type: 'nick', name: a[0] ?? '' }) },
+  me: { usage: '/me ACTION', summary: 'say an action: * you ACTION', minArgs: 1, maxArgs: FREE_TEXT, needsRoom: true, build: (_a, rest, room) => ({ type: 'action', room, text: rest }) },
   msg: {
     usage: '/msg NAME TEXT',
     summary: 'a private message to one user',
     minArgs: 2,
+    maxArgs: FREE_TEXT,
     needsRoom: false,
     build: (a, rest) => ({ type: 'msg', to: a[0] ?? '', text: rest.slice((a[0] ?? '').length).trim() }),
   },
-  topic: { usage: '/topic [TEXT]', summary: 'show or set the topic of the current room', minArgs: 0, needsRoom: true, build: (_a, rest, room) => ({ type: 'topic', room, text: rest === '' ? undefined : rest }) },
+  topic: { usage: '/topic [TEXT]', summary: 'show or set the topic of the current room', minArgs: 0, maxArgs: FREE_TEXT, needsRoom: true, build: (_a, rest, room) => ({ type: 'topic', room, text: rest === '' ? undefined : rest }) },
   history: {
     usage: '/history [N]',
     summary: 'the last N messages of the current room (default 20)',
     minArgs: 0,
+    maxArgs: 1,
     needsRoom: true,
     build: (a, _r, room) => ({ type: 'history', room, query: { limit: a[0] === undefined ? 20 : Number(a[0]) } }),
   },
-  quit: { usage: '/quit [REASON]', summary: 'leave the chat', minArgs: 0, needsRoom: false, build: (_a, rest) => ({ type: 'quit', reason: rest === '' ? undefined : rest }) },
+  quit: { usage: '/quit [REASON]', summary: 'leave the chat', minArgs: 0, maxArgs: FREE_TEXT, needsRoom: false, build: (_a, rest) => ({ type: 'quit', reason: rest === '' ? undefined : rest }) },
 };
 
 export const HELP: readonly HelpEntry[] = Object.values(SLASH_COMMANDS).map(({ usage, summary }) => ({ usage, summary }));
@@ -49,14 +66,15 @@ export const HELP: readonly HelpEntry[] = Object.values(SLASH_COMMANDS).map(({ u
 /** Parses `/cmd args...`; `room` is the current room of a text session (or null). */
 export function parseSlash(line: string, room: string | null): SlashResult {
   const body = line.replace(/^\//, '');
-  const name = (/^\S*/.exec(body)?.[0] ?? '').toLowerCase();
-  const rest = body.slice(name.length).trim();
+  const word = /^\S*/.exec(body)?.[0] ?? '';
+  const name = word.toLowerCase();
+  const rest = body.slice(word.length).trim();
   const args = rest === '' ? [] : rest.split(/\s+/);
   const spec = SLASH_COMMANDS[name];
   if (!spec || !Object.hasOwn(SLASH_COMMANDS, name)) {
     return { kind: 'error', code: 'unknown_command', text: `Unknown command "/${name}". Type /help for the list.` };
   }
-  if (args.length < spec.minArgs) return { kind: 'error', code: 'usage', text: `Usage: ${spec.usage}` };
+  if (args.length < spec.minArgs || args.length > spec.maxArgs) return { kind: 'error', code: 'usage', text: `Usage: ${spec.usage}` };
   if (name === 'history' && args[0] !== undefined && !/^\d{1,3}$/.test(args[0])) {
     return { kind: 'error', code: 'usage', text: `Usage: ${spec.usage}` };
   }

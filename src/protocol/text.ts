@@ -11,6 +11,9 @@ export const TEXT = {
   badName: (why: string) => `${why} Choose a different name:`,
   lineTooLong: (limit: number) => `Error: Line too long (over ${limit} bytes); it was discarded.`,
   noRoom: 'Error: You are not in a room. Use /join ROOM.',
+  moreRooms: (next: string) => `More rooms: /rooms ${next}`,
+  noMoreRooms: 'No more rooms.',
+  tooManyConnections: (limit: number) => `Disconnected: Too many connections from your address (at most ${limit}).`,
 } as const;
 
 export const EOL = '\r\n';
@@ -19,15 +22,23 @@ function clock(ts: number): string {
   return new Date(ts).toISOString().slice(11, 16);
 }
 
-/** One message as a line, without room prefix. */
-export function messageLine(m: ChatMessage): string {
+/**
+ * Text with line breaks as one line per part, each with the same prefix: every line on a
+ * terminal says who wrote it, so a break cannot make text look like another speaker's.
+ */
+export function prefixEach(prefix: string, text: string): string[] {
+  return text.split('\n').map((part) => `${prefix}${part}`);
+}
+
+/** One message as lines (one per line of its text), without room prefix. */
+export function messageLines(m: ChatMessage): string[] {
   switch (m.kind) {
     case 'action':
-      return `* ${m.author} ${m.text}`;
+      return prefixEach(`* ${m.author} `, m.text);
     case 'topic':
-      return `${m.author} set the topic to: ${m.text}`;
+      return prefixEach(`${m.author} set the topic to: `, m.text);
     case 'chat':
-      return `${m.author}: ${m.text}`;
+      return prefixEach(`${m.author}: `, m.text);
   }
 }
 
@@ -36,31 +47,31 @@ export function historyLines(room: string, messages: readonly ChatMessage[]): st
   const plural = messages.length === 1 ? 'message' : 'messages';
   return [
     `--- last ${messages.length} ${plural} in #${room} ---`,
-    ...messages.map((m) => `[${clock(m.ts)}] ${messageLine(m)}`),
+    ...messages.flatMap((m) => messageLines(m).map((line) => `[${clock(m.ts)}] ${line}`)),
     '--- end of history ---',
   ];
 }
 
 /**
- * A room event as a line, or null if text mode does not show it. The room is returned apart
- * so that the door can add the `[#room] ` prefix only for recipients elsewhere.
+ * A room event as lines, or null if text mode does not show it. The room is returned apart
+ * so that the door can add the `[#room] ` prefix (to each line) only for recipients elsewhere.
  */
-export function eventLine(event: ChatEvent): { room: string | null; line: string } | null {
+export function eventLines(event: ChatEvent): { room: string | null; lines: string[] } | null {
   switch (event.type) {
     case 'message':
-      return { room: event.message.room, line: messageLine(event.message) };
+      return { room: event.message.room, lines: messageLines(event.message) };
     case 'join':
-      return { room: event.room, line: `${event.user.name} has joined the chat.` };
+      return { room: event.room, lines: [`${event.user.name} has joined the chat.`] };
     case 'leave':
-      return { room: event.room, line: `${event.user.name} has left the chat.` };
+      return { room: event.room, lines: [`${event.user.name} has left the chat.`] };
     case 'rename':
-      return { room: null, line: `${event.from} is now known as ${event.to}.` };
+      return { room: null, lines: [`${event.from} is now known as ${event.to}.`] };
     case 'private':
-      return { room: null, line: event.action ? `[PM from ${event.from}] * ${event.from} ${event.text}` : `[PM from ${event.from}]: ${event.text}` };
+      return { room: null, lines: prefixEach(event.action ? `[PM from ${event.from}] * ${event.from} ` : `[PM from ${event.from}]: `, event.text) };
     case 'broadcast':
-      return { room: null, line: `[${event.from}]: ${event.text}` };
+      return { room: null, lines: prefixEach(`[${event.from}]: `, event.text) };
     case 'disconnect':
-      return { room: null, line: event.reason };
+      return { room: null, lines: [event.reason] };
     case 'typing':
       return null;
   }
@@ -100,7 +111,7 @@ export function replyLines(reply: Reply): string[] {
     case 'left':
       return [`You left #${reply.room}.`];
     case 'sent':
-      return reply.message.kind === 'action' ? [messageLine(reply.message)] : [];
+      return reply.message.kind === 'action' ? messageLines(reply.message) : [];
     case 'private_sent':
       return [];
     case 'renamed':
@@ -110,8 +121,11 @@ export function replyLines(reply: Reply): string[] {
       return [`Topic of #${reply.room}: ${reply.topic || '(none)'}`];
     case 'who':
       return [`Users in #${reply.room} (${reply.users.length}): ${reply.users.map((u) => u.name).join(', ')}`];
-    case 'rooms':
-      return reply.rooms.length === 0 ? ['No rooms yet.'] : [`Rooms (${reply.rooms.length}):`, ...reply.rooms.map(roomLine)];
+    case 'rooms': {
+      if (reply.rooms.length === 0) return ['No rooms yet.'];
+      const more = reply.next === null ? [] : [TEXT.moreRooms(reply.next)];
+      return [`Rooms (${reply.rooms.length}):`, ...reply.rooms.map(roomLine), ...more];
+    }
     case 'history':
       return reply.messages.length === 0 ? [`No messages in #${reply.room} yet.`] : historyLines(reply.room, reply.messages);
     case 'typing':

@@ -42,6 +42,8 @@ describe('TCP text mode', () => {
     alice.send('/me waves');
     alice.send('/who');
     await alice.waitFor(/^Users in #general \(1\): alice$/);
+    // The action's echo comes with its ack: both messages are stored by then.
+    await alice.waitFor('* alice waves');
     const carol = await open('carol');
     await carol.waitFor(/^--- last 2 messages in #general ---$/);
     await carol.waitFor(/^\[\d\d:\d\d\] alice: first$/);
@@ -109,5 +111,34 @@ describe('TCP text mode', () => {
     await alice.waitFor('Server is shutting down. Bye!');
     await jay.waitForJson((m) => m.type === 'bye' && m.reason === 'Server is shutting down. Bye!');
     await alice.closed;
+  });
+
+  it('shows a message with line breaks as one line per part, each with the name and room prefix', async () => {
+    const alice = await open('alice');
+    const bob = await open('bob');
+    const json = await tcp.open();
+    json.json({ type: 'hello', name: 'jay', id: 'h' });
+    await json.waitForJson((m) => m.type === 'welcome');
+    bob.send('/join dev');
+    await bob.waitFor(/^You joined #dev/);
+    json.json({ type: 'say', room: 'general', text: 'multi\nline', id: 1 });
+    await alice.waitFor('jay: line');
+    expect(alice.lines.slice(-2)).toEqual(['jay: multi', 'jay: line']);
+    await bob.waitFor('[#general] jay: line');
+    expect(bob.lines.slice(-2)).toEqual(['[#general] jay: multi', '[#general] jay: line']);
+    json.json({ type: 'msg', to: 'alice', text: 'one\ntwo', id: 2 });
+    await alice.waitFor('[PM from jay]: two');
+    expect(alice.lines.slice(-2)).toEqual(['[PM from jay]: one', '[PM from jay]: two']);
+  });
+
+  it('refuses extra words with the usage line instead of dropping them', async () => {
+    const alice = await open('alice');
+    alice.send('/nick bad name');
+    await alice.waitFor('Error: Usage: /nick NAME');
+    alice.send('/join a b');
+    await alice.waitFor('Error: Usage: /join ROOM');
+    alice.send('/who');
+    await alice.waitFor('Users in #general (1): alice');
+    expect(tcp.server.server.chat.members('a')).toBeNull();
   });
 });

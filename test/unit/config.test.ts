@@ -43,6 +43,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { MONGO_DB_URI: 'mongodb://x' }, join(dir, 'none'))).toThrow(/does not support MongoDB.*DATA_DIR/);
   });
 
+  it('has the connection bounds: per-address cap, exemptions, naming timeout', () => {
+    expect(loadConfig({}, {}, join(dir, 'none'))).toMatchObject({ maxConnectionsPerAddress: 64, connectionLimitExempt: 'loopback', namingTimeout: 60 });
+    const set = loadConfig({}, { MAX_CONNECTIONS_PER_ADDRESS: '0', CONNECTION_LIMIT_EXEMPT: 'none', NAMING_TIMEOUT: '2.5' }, join(dir, 'none'));
+    expect(set).toMatchObject({ maxConnectionsPerAddress: 0, connectionLimitExempt: 'none', namingTimeout: 2.5 });
+    expect(() => loadConfig({}, { MAX_CONNECTIONS_PER_ADDRESS: '-1' }, join(dir, 'none'))).toThrow(/MAX_CONNECTIONS_PER_ADDRESS/);
+    expect(() => loadConfig({}, { NAMING_TIMEOUT: 'soon' }, join(dir, 'none'))).toThrow(/NAMING_TIMEOUT/);
+  });
+
   it('parses .env lines', () => {
     expect(parseDotenv("# c\nexport A=1\nB='two words'\nC=x # note\nbad line\n")).toEqual({ A: '1', B: 'two words', C: 'x' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineDecoder } from '../../src/protocol/line-decoder.js';
+import { LineDecoder, MAX_SUBNEGOTIATION_BYTES } from '../../src/protocol/line-decoder.js';
 
 function decode(chunks: Array<string | number[]>, max = 16): { lines: string[]; overflows: number } {
   const lines: string[] = [];
@@ -30,5 +30,30 @@ describe('LineDecoder', () => {
   it('reports an over-long line once and discards it up to the newline', () => {
     const result = decode(['0123456789', '0123456789', '01234\nok\n']);
     expect(result).toEqual({ lines: ['ok'], overflows: 1 });
+  });
+
+  it('gives up on a subnegotiation that is never closed, and the input after it is data again', () => {
+    // The option byte counts: the subnegotiation is at most MAX_SUBNEGOTIATION_BYTES after `IAC SB`.
+    const unfinished = [0xff, 0xfa, 0x18, ...Array<number>(MAX_SUBNEGOTIATION_BYTES - 1).fill(0x41)];
+    const result = decode([unfinished, [...Buffer.from('hello\nworld\n')]], 1024);
+    expect(result.lines).toEqual(['hello', 'world']);
+  });
+
+  it('still removes a closed subnegotiation that contains IAC IAC', () => {
+    expect(decode([[0xff, 0xfa, 0x18, 0xff, 0xff, 0x01, 0xff, 0xf0, 0x6f, 0x6b, 0x0a]]).lines).toEqual(['ok']);
+  });
+
+  it('flushes an unterminated line on request and tells whether a newline was ever seen', () => {
+    const lines: string[] = [];
+    const decoder = new LineDecoder(64, { line: (l) => lines.push(l), overflow: () => undefined });
+    decoder.push(Buffer.from('alice'));
+    expect(decoder.sawNewline).toBe(false);
+    decoder.flush();
+    decoder.flush();
+    expect(lines).toEqual(['alice']);
+    decoder.push(Buffer.from('hi\nthere'));
+    expect(decoder.sawNewline).toBe(true);
+    expect(lines).toEqual(['alice', 'hi']);
+    expect(decoder.buffered).toBe(5);
   });
 });

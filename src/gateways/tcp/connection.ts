@@ -8,6 +8,8 @@ export interface ConnectionLimits {
   readonly maxOutbufBytes: number;
   /** Seconds; 0 disables. */
   readonly idleTimeout: number;
+  /** Seconds a connection may stay without a name; 0 disables. */
+  readonly namingTimeout: number;
 }
 
 /** What a protocol mode does with a connection's input. */
@@ -20,11 +22,33 @@ export interface LineHandler {
   farewell(why: Disconnect): string | Buffer;
 }
 
+/** The text-mode handler every connection starts with; dropped without a trace if the client speaks JSON. */
+export interface GreetingHandler extends LineHandler {
+  /** The client turned out to speak JSON: forget the session, say nothing. */
+  abandon(): void;
+}
+
+/** How a connection gets its protocol: text at once (greeting), JSON if the first byte is `{`. */
+export interface Modes {
+  text(connection: TcpConnection): GreetingHandler;
+  json(connection: TcpConnection): LineHandler;
+}
+
 // Commands in flight (not yet durable) past which we stop reading a client: a flood is then
 // paced by the store's commit per tick, and readers get the event loop between slices.
 const PAUSE_AT = 64;
 const RESUME_AT = 16;
 const CLOSE_GRACE_MS = 2000;
+const OPEN_BRACE = 0x7b;
+/**
+ * Some clients (the seeds' `net` chat clients) write each typed line without a newline, one
+ * write per line. Until a connection has sent its first newline, bytes left unterminated for
+ * this long are taken as a line. 300 ms: a person waits about that long for an answer without
+ * noticing, while the pieces of one write arrive far sooner (microseconds on a LAN, one round
+ * trip on the internet), so a line split by TCP is not cut in two. nc and telnet send a
+ * newline with their first line, and from then on framing is strict.
+ */
+export const UNTERMINATED_LINE_MS = 300;
 
 const corked = new Set<Socket>();
 let uncorkScheduled = false;
@@ -55,39 +79,43 @@ function corkUntilNextTick(socket: Socket): void {
  */
 export class TcpConnection {
   readonly socket: Socket;
+  readonly logger: Logger;
   readonly #limits: ConnectionLimits;
-  readonly #logger: Logger;
-  readonly #chooseMode: (connection: TcpConnection, first: Buffer) => LineHandler;
-  #handler: LineHandler | null = null;
+  readonly #modes: Modes;
+  /** Text until the first byte says otherwise; replaced once, by the JSON handler. */
+  #handler: LineHandler;
+  #greeting: GreetingHandler | null;
   #decoder: LineDecoder | null = null;
-  #modeTimer: NodeJS.Timeout | null;
+  #namingTimer: NodeJS.Timeout | null = null;
+  #unterminatedTimer: NodeJS.Timeout | null = null;
   #inFlight = 0;
   #closeReason: Disconnect | null = null;
 
   /**
-   * `chooseMode` picks the protocol from the first data, or from an empty buffer when the
-   * client has said nothing for `modeWaitMs` (nc and telnet wait to be greeted).
+   * Greets in text mode at once; the first byte that ever arrives decides the mode for good
+   * (`{`: JSON lines, whatever was already written; anything else: text).
    */
   constructor(
     socket: Socket,
     limits: ConnectionLimits,
     logger: Logger,
-    chooseMode: (connection: TcpConnection, first: Buffer) => LineHandler,
-    modeWaitMs: number,
+    modes: Modes,
     /** The gateway's set of open connections; this one is in it until its socket closes. */
     registry: Set<TcpConnection>,
   ) {
     registry.add(this);
     this.socket = socket;
+    this.logger = logger;
     this.#limits = limits;
-    this.#logger = logger;
-    this.#chooseMode = chooseMode;
-    this.#modeTimer = setTimeout(() => this.#onData(Buffer.alloc(0)), modeWaitMs);
+    this.#modes = modes;
     // One data listener for the connection's whole life: no closure per mode switch.
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.setNoDelay(true);
     if (limits.idleTimeout > 0) {
       socket.setTimeout(limits.idleTimeout * 1000, () => this.close(disconnect('idle', `Idle for ${limits.idleTimeout} seconds`)));
+    }
+    if (limits.namingTimeout > 0) {
+      this.#namingTimer = setTimeout(() => this.close(disconnect('naming_timeout')), limits.namingTimeout * 1000);
     }
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // Peers vanish all the time; that is a reason to close, not a server fault.
@@ -95,23 +123,47 @@ export class TcpConnection {
     });
     socket.once('close', () => {
       registry.delete(this);
-      if (this.#modeTimer) clearTimeout(this.#modeTimer);
+      this.#clearTimers();
       const reason = this.#closeReason ?? disconnect('closed');
       this.#closeReason = reason;
-      this.#handler?.closed(reason);
+      this.#handler.closed(reason);
     });
+    this.#greeting = modes.text(this);
+    this.#handler = this.#greeting;
+  }
+
+  /** The session has a name: the naming timeout no longer applies. */
+  named(): void {
+    if (this.#namingTimer) clearTimeout(this.#namingTimer);
+    this.#namingTimer = null;
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#decoder) {
-      this.#decoder.push(chunk);
-      return;
+    if (chunk.length === 0) return;
+    if (!this.#decoder) {
+      if (chunk[0] === OPEN_BRACE && this.#greeting) {
+        this.#greeting.abandon();
+        this.#handler = this.#modes.json(this);
+      }
+      this.#decoder = new LineDecoder(this.#limits.maxLineBytes, this.#handler);
     }
-    if (this.#modeTimer) clearTimeout(this.#modeTimer);
-    this.#modeTimer = null;
-    this.#handler = this.#chooseMode(this, chunk);
-    this.#decoder = new LineDecoder(this.#limits.maxLineBytes, this.#handler);
     this.#decoder.push(chunk);
+    if (this.#handler === this.#greeting && !this.#decoder.sawNewline && this.#decoder.buffered > 0) this.#awaitUnterminated();
+  }
+
+  #awaitUnterminated(): void {
+    if (this.#unterminatedTimer) clearTimeout(this.#unterminatedTimer);
+    this.#unterminatedTimer = setTimeout(() => {
+      this.#unterminatedTimer = null;
+      if (this.open && this.#decoder && !this.#decoder.sawNewline) this.#decoder.flush();
+    }, UNTERMINATED_LINE_MS);
+  }
+
+  #clearTimers(): void {
+    if (this.#namingTimer) clearTimeout(this.#namingTimer);
+    if (this.#unterminatedTimer) clearTimeout(this.#unterminatedTimer);
+    this.#namingTimer = null;
+    this.#unterminatedTimer = null;
   }
 
   /** False once closing, and as soon as the peer has gone: writing then only builds errors. */
@@ -129,12 +181,22 @@ export class TcpConnection {
     }
   }
 
+  /**
+   * Something unexpected broke this connection (a bug, not the peer): log it with `context`
+   * (the session id) and cut only this connection; its siblings carry on.
+   */
+  fail(error: unknown, context: Record<string, unknown> = {}): void {
+    this.logger.error({ err: error, remote: this.socket.remoteAddress, ...context }, 'TCP connection failed; closing it');
+    if (this.#closeReason === null) this.#abort(disconnect('internal_error'));
+  }
+
   /** Says goodbye (if the peer is still reading) and closes. */
   close(reason: Disconnect, options: { farewell: boolean } = { farewell: true }): void {
     if (!this.open) return;
     const farewell = options.farewell ? this.#handler?.farewell(reason) : undefined;
     if (farewell !== undefined && farewell.length > 0) this.send(farewell);
     this.#closeReason = reason;
+    this.#clearTimers();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
@@ -148,7 +210,7 @@ export class TcpConnection {
   }
 
   #abort(reason: Disconnect): void {
-    this.#logger.info({ remote: this.socket.remoteAddress, code: reason.code, reason: reason.reason }, 'dropping TCP client');
+    this.logger.info({ remote: this.socket.remoteAddress, code: reason.code, reason: reason.reason }, 'dropping TCP client');
     this.#closeReason = reason;
     this.socket.destroy();
   }

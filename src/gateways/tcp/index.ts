@@ -1,9 +1,11 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import { EOL, TEXT } from '../../protocol/text.js';
+import { addressLimitFrom, type AddressLimit } from '../address-limit.js';
 import { listen } from '../listen.js';
-import { TcpConnection } from './connection.js';
+import { TcpConnection, type Modes } from './connection.js';
 import { JsonDoor, TextDoor } from './doors.js';
 import { JsonSession } from './json-session.js';
 import { TextSession } from './text-session.js';
@@ -12,6 +14,8 @@ export interface TcpGatewayDeps {
   readonly chat: Chat;
   readonly config: Config;
   readonly logger: Logger;
+  /** Shared with other servers to count an address across them; by default one from `config`. */
+  readonly addressLimit?: AddressLimit;
 }
 
 export interface TcpGateway {
@@ -19,22 +23,39 @@ export interface TcpGateway {
   close(): Promise<void>;
 }
 
-const OPEN_BRACE = 0x7b;
-// How long the server waits for a first byte before greeting as text mode (nc and telnet
-// wait for the greeting; JSON clients speak first).
-const MODE_WAIT_MS = 150;
+// A refused socket gets this long to take its one line before it is cut.
+const REFUSE_GRACE_MS = 1000;
 
-/** One TCP port, two modes: a connection whose first byte is `{` speaks JSON lines. */
-export async function startTcpGateway({ chat, config, logger }: TcpGatewayDeps): Promise<TcpGateway> {
+/** Over the per-address limit: one line saying why, then close. */
+function refuse(socket: Socket, limit: number): void {
+  socket.on('error', () => socket.destroy()); // the peer may already be gone; nothing to report
+  socket.end(`${TEXT.tooManyConnections(limit)}${EOL}`);
+  setTimeout(() => socket.destroy(), REFUSE_GRACE_MS).unref();
+}
+
+/**
+ * One TCP port, two modes: every connection is greeted in text mode at once; one whose first
+ * byte is `{` speaks JSON lines from then on.
+ */
+export async function startTcpGateway({ chat, config, logger, addressLimit }: TcpGatewayDeps): Promise<TcpGateway> {
   const textDoor = new TextDoor();
   const jsonDoor = new JsonDoor();
   const open = new Set<TcpConnection>();
-  const limits = { maxLineBytes: config.maxLineBytes, maxOutbufBytes: config.maxOutbufBytes, idleTimeout: config.idleTimeout };
+  const limit = addressLimit ?? addressLimitFrom(config, logger);
+  const limits = {
+    maxLineBytes: config.maxLineBytes,
+    maxOutbufBytes: config.maxOutbufBytes,
+    idleTimeout: config.idleTimeout,
+    namingTimeout: config.namingTimeout,
+  };
+  const modes: Modes = {
+    text: (connection) => new TextSession(connection, chat, textDoor),
+    json: (connection) => new JsonSession(connection, chat, jsonDoor),
+  };
 
-  const chooseMode = (connection: TcpConnection, first: Buffer) =>
-    first.length > 0 && first[0] === OPEN_BRACE ? new JsonSession(connection, chat, jsonDoor) : new TextSession(connection, chat, textDoor);
   const server: Server = createServer((socket) => {
-    new TcpConnection(socket, limits, logger, chooseMode, MODE_WAIT_MS, open);
+    if (!limit.admit(socket)) return refuse(socket, limit.max);
+    new TcpConnection(socket, limits, logger, modes, open);
   });
   server.on('error', (error) => logger.error({ err: error }, 'TCP server error'));
 

@@ -3,8 +3,9 @@ import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import type { Command, Outcome } from '../../core/types.js';
 import { HELP, parseSlash } from '../../protocol/slash.js';
-import { EOL, TEXT, errorLine, helpLines, replyLines } from '../../protocol/text.js';
-import type { LineHandler, TcpConnection } from './connection.js';
+import { EOL, TEXT, errorLine, helpLines, prefixEach, replyLines } from '../../protocol/text.js';
+import { CommandRunner } from './command-runner.js';
+import type { GreetingHandler, TcpConnection } from './connection.js';
 import type { TextDoor, TextLink } from './doors.js';
 
 // Commands after which later lines must see the new state (name, current room) first.
@@ -14,10 +15,11 @@ const ORDERING: ReadonlySet<Command['type']> = new Set(['register', 'join', 'lea
  * The `nc`/telnet session: asks for a name, then turns lines into commands. Keeps only its
  * session id and the current room (a text-mode notion) beside the connection.
  */
-export class TextSession implements LineHandler, TextLink {
+export class TextSession implements GreetingHandler, TextLink {
   readonly connection: TcpConnection;
   readonly #chat: Chat;
   readonly #sessionId: string;
+  readonly #runner: CommandRunner;
   #room: string | null = null;
   #named = false;
   /** Lines waiting while an ordering command completes. */
@@ -28,6 +30,7 @@ export class TextSession implements LineHandler, TextLink {
     this.connection = connection;
     this.#chat = chat;
     this.#sessionId = chat.connect(door, this as TextLink);
+    this.#runner = new CommandRunner(chat, connection, this.#sessionId);
     this.#write([TEXT.greeting, TEXT.askName]);
   }
 
@@ -50,6 +53,12 @@ export class TextSession implements LineHandler, TextLink {
   closed(why: Disconnect): void {
     this.#waiting = null;
     this.#chat.disconnect(this.#sessionId, why);
+  }
+
+  abandon(): void {
+    this.#waiting = null;
+    // Nameless and in no room: nobody is told anything.
+    this.#chat.disconnect(this.#sessionId, disconnect('closed', 'Switched to JSON lines'));
   }
 
   farewell(why: Disconnect): string {
@@ -77,14 +86,16 @@ export class TextSession implements LineHandler, TextLink {
   }
 
   #run(command: Command): void {
-    const work = this.connection.track(this.#chat.execute(this.#sessionId, command));
-    if (!ORDERING.has(command.type)) {
-      void work.then((outcome) => this.#answer(command, outcome));
-      return;
-    }
+    const ordering = ORDERING.has(command.type);
+    const answered = this.#runner.run(
+      command,
+      { answer: (outcome) => this.#answer(command, outcome), internalError: () => this.#write([errorLine(chatError('internal_error'))]) },
+      // Lines before /quit are answered before "Bye!".
+      { afterEarlier: command.type === 'quit' },
+    );
+    if (!ordering) return;
     this.#busy = true;
-    void work.then((outcome) => {
-      this.#answer(command, outcome);
+    void answered.then(() => {
       this.#busy = false;
       while (!this.#busy && this.#waiting && this.#waiting.length > 0) this.#handle(this.#waiting.shift() ?? '');
     });
@@ -95,7 +106,8 @@ export class TextSession implements LineHandler, TextLink {
       if (command.type === 'register') {
         const { code, text } = outcome.error;
         const name = command.name.trim();
-        return this.#write([code === 'name_taken' ? TEXT.nameTaken(name) : TEXT.badName(text)]);
+        if (code === 'name_taken') return this.#write([TEXT.nameTaken(name)]);
+        if (code === 'invalid_name') return this.#write([TEXT.badName(text)]);
       }
       return this.#write([errorLine(outcome.error)]);
     }
@@ -104,6 +116,7 @@ export class TextSession implements LineHandler, TextLink {
       case 'registered':
         this.#named = true;
         this.#room = reply.joined.room;
+        this.connection.named();
         break;
       case 'joined':
         this.#room = reply.room;
@@ -112,7 +125,10 @@ export class TextSession implements LineHandler, TextLink {
         if (this.#room === reply.room) this.#room = this.#chat.roomsOf(this.#sessionId)[0] ?? null;
         break;
       case 'private_sent':
-        if (command.type === 'msg') this.#write([`[PM to ${reply.to}]: ${command.text.trim()}`]);
+        if (command.type === 'msg') this.#write(prefixEach(`[PM to ${reply.to}]: `, command.text.trim()));
+        break;
+      case 'rooms':
+        if (reply.rooms.length === 0 && command.type === 'rooms' && command.after !== undefined) return this.#write([TEXT.noMoreRooms]);
         break;
       case 'bye':
         this.#write(replyLines(reply));

@@ -128,3 +128,12 @@ function findOnPath(command: string): string | null {
   }
   return null;
 }
+
+/** Polls an async check until it holds; fails after `ms` naming what it waited for. */
+export async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

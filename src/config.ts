@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -36,6 +37,18 @@ export const ConfigSchema = z.object({
   corsOrigin: z.string().default('').describe('CORS_ORIGIN: comma-separated allowed origins; empty = same origin only'),
   durability: z.enum(['full', 'normal']).default('full').describe('DURABILITY: full = fsync each batch; normal = WAL without fsync'),
   commitWindowMs: z.coerce.number().min(0).max(100).default(2).describe('COMMIT_WINDOW_MS: how long messages may wait to share one commit'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional()
+    .describe('REDIS_URL: Redis for the bus, names and presence of several nodes; unset = one process'),
+  nodeId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1 to 64 letters, digits, ".", "_" or "-"')
+    .default(() => `node-${randomBytes(4).toString('hex')}`)
+    .describe('NODE_ID: this node, unique among the nodes of one chat; default generated'),
+  nameTtl: z.coerce.number().min(1).max(3600).default(30).describe("NAME_TTL: seconds a dead node's names stay taken (Redis)"),
+  presenceTtl: z.coerce.number().min(1).max(3600).default(30).describe("PRESENCE_TTL: seconds before a dead node's users leave (Redis)"),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -63,6 +76,10 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   corsOrigin: 'CORS_ORIGIN',
   durability: 'DURABILITY',
   commitWindowMs: 'COMMIT_WINDOW_MS',
+  redisUrl: 'REDIS_URL',
+  nodeId: 'NODE_ID',
+  nameTtl: 'NAME_TTL',
+  presenceTtl: 'PRESENCE_TTL',
 };
 
 export class ConfigError extends Error {}

@@ -1,4 +1,4 @@
-import type { Bus, Envelope } from '../bus/bus.js';
+import type { Bus, BusSubscription, Envelope } from './ports/bus.js';
 import type { MessageDraft, Store } from '../store/store.js';
 import { disconnect, type Disconnect } from './disconnect.js';
 import type { Door } from './door.js';
@@ -85,7 +85,7 @@ export class Chat {
   readonly #sessions = new Map<string, Session>();
   readonly #names = new Map<string, Session>();
   readonly #rooms = new Map<string, Room>();
-  readonly #unsubscribe: () => void;
+  readonly #subscription: BusSubscription;
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
   #inFlight = 0;
@@ -105,7 +105,7 @@ export class Chat {
     this.#bus = options.bus;
     this.#clock = options.clock;
     this.#newId = options.newId;
-    this.#unsubscribe = this.#bus.subscribe((envelope) => this.#route(envelope));
+    this.#subscription = this.#bus.subscribe((envelope) => this.#route(envelope));
   }
 
   /** Loads the rooms the store knows, so sequence numbers continue where they stopped. */
@@ -303,7 +303,7 @@ export class Chat {
   }
 
   close(): void {
-    this.#unsubscribe();
+    void this.#subscription.close();
   }
 
   // ---- command handlers -----------------------------------------------------------------

@@ -51,6 +51,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { NAMING_TIMEOUT: 'soon' }, join(dir, 'none'))).toThrow(/NAMING_TIMEOUT/);
   });
 
+  it('reads the cluster settings: Redis URL, node id and TTLs in seconds', () => {
+    const config = loadConfig({}, { REDIS_URL: 'redis://127.0.0.1:6390', NODE_ID: 'n-1', NAME_TTL: '10', PRESENCE_TTL: '2.5' }, join(dir, 'none'));
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6390', nodeId: 'n-1', nameTtl: 10, presenceTtl: 2.5 });
+  });
+
+  it('runs as one process without REDIS_URL, with a generated node id and 30 s TTLs', () => {
+    const first = loadConfig({}, {}, join(dir, 'none'));
+    const second = loadConfig({}, {}, join(dir, 'none'));
+    expect(first.redisUrl).toBeUndefined();
+    expect(first).toMatchObject({ nameTtl: 30, presenceTtl: 30 });
+    expect(first.nodeId).toMatch(/^node-[0-9a-f]{8}$/);
+    expect(second.nodeId).not.toBe(first.nodeId);
+  });
+
+  it('names a wrong cluster setting', () => {
+    expect(() => loadConfig({}, { REDIS_URL: 'localhost:6379' }, join(dir, 'none'))).toThrow(/Invalid REDIS_URL/);
+    expect(() => loadConfig({}, { NODE_ID: 'has space' }, join(dir, 'none'))).toThrow(/Invalid NODE_ID/);
+    expect(() => loadConfig({}, { NAME_TTL: '0' }, join(dir, 'none'))).toThrow(/Invalid NAME_TTL/);
+    expect(() => loadConfig({}, { PRESENCE_TTL: 'soon' }, join(dir, 'none'))).toThrow(/Invalid PRESENCE_TTL/);
+  });
+
   it('parses .env lines', () => {
     expect(parseDotenv("# c\nexport A=1\nB='two words'\nC=x # note\nbad line\n")).toEqual({ A: '1', B: 'two words', C: 'x' });
   });

@@ -1,0 +1,8 @@
+import { MemoryNames } from '../../src/cluster/names-memory.js';
+import { namesContract } from '../contracts/names-contract.js';
+
+// In one process, "two nodes" share one MemoryNames instance.
+namesContract('memory', async () => {
+  const names = new MemoryNames();
+  return { a: names, b: names, close: () => names.close() };
+});

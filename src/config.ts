@@ -25,6 +25,12 @@ export const ConfigSchema = z.object({
   corsOrigin: z.string().default('').describe('CORS_ORIGIN: comma-separated allowed origins; empty = same origin only'),
   durability: z.enum(['full', 'normal']).default('full').describe('DURABILITY: full = fsync each batch; normal = WAL without fsync'),
   commitWindowMs: z.coerce.number().min(0).max(100).default(2).describe('COMMIT_WINDOW_MS: how long messages may wait to share one commit'),
+  databaseUrl: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^postgres(ql)?:\/\/./i.test(v), 'must be a postgres:// or postgresql:// URL')
+    .describe('DATABASE_URL: PostgreSQL for history (postgres://user:password@host:5432/db); empty = SQLite under DATA_DIR'),
+  dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10).describe('DB_POOL_SIZE: most PostgreSQL connections a node opens'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -49,6 +55,8 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   corsOrigin: 'CORS_ORIGIN',
   durability: 'DURABILITY',
   commitWindowMs: 'COMMIT_WINDOW_MS',
+  databaseUrl: 'DATABASE_URL',
+  dbPoolSize: 'DB_POOL_SIZE',
 };
 
 export class ConfigError extends Error {}
@@ -82,7 +90,7 @@ export function loadConfig(
   const merged = { ...fileEnv, ...definedOnly(env) };
   if (merged.MONGO_DB_URI) {
     throw new ConfigError(
-      'MONGO_DB_URI is set, but Parley does not support MongoDB. History is kept in SQLite under DATA_DIR (default ./data); unset MONGO_DB_URI and set DATA_DIR instead.',
+      'MONGO_DB_URI is set, but Parley does not support MongoDB. History is kept in SQLite under DATA_DIR (default ./data), or in PostgreSQL with DATABASE_URL; unset MONGO_DB_URI and set DATA_DIR or DATABASE_URL instead.',
     );
   }
   const input: Record<string, unknown> = {};
@@ -97,7 +105,9 @@ export function loadConfig(
     const issue = parsed.error.issues[0];
     const key = (issue?.path[0] ?? '') as keyof Config;
     const name = ENV_NAMES[key] ?? String(key);
-    throw new ConfigError(`Invalid ${name} (${JSON.stringify(input[key])}): ${issue?.message ?? 'invalid value'}`);
+    // A URL may carry a password: the message names the setting but never shows its value.
+    const shown = key === 'databaseUrl' ? '' : ` (${JSON.stringify(input[key])})`;
+    throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   return parsed.data;
 }

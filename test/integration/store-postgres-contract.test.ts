@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { ConfigSchema } from '../../src/config.js';
+import { openStore, StoreOpenError } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { message, storeContract } from '../contracts/store-contract.js';
 import { POSTGRES, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -48,6 +51,18 @@ describe.skipIf(POSTGRES.kind === 'none')('PostgresStore (real server; skipped w
       expect((await reopened.history('c', {})).length).toBe(1);
       await reopened.close();
     });
+  });
+
+  it('opens PostgreSQL when DATABASE_URL is set, and names a missing database in one line', async () => {
+    const store = await openStore(ConfigSchema.parse({ databaseUrl: await server.freshDatabaseUrl() }), pino({ level: 'silent' }));
+    expect(store).toBeInstanceOf(PostgresStore);
+    expect((await store.append(message('o', 1))).message.seq).toBe(1);
+    await store.close();
+    const missing = new URL(server.url);
+    missing.pathname = '/no_such_database';
+    const opening = openStore(ConfigSchema.parse({ databaseUrl: missing.toString() }), pino({ level: 'silent' }));
+    await expect(opening).rejects.toThrow(StoreOpenError);
+    await expect(opening).rejects.toThrow(/^Cannot use the PostgreSQL database at .*\/no_such_database \(DATABASE_URL\): database "no_such_database" does not exist$/);
   });
 
   it('migrates once when several nodes start together', async () => {

@@ -51,11 +51,16 @@ export interface TestPostgres {
   dispose(): Promise<void>;
 }
 
+export interface TestPostgresOptions {
+  /** Keep fsync on (a local server only), for measurements comparable with a durable SQLite. */
+  readonly fsync?: boolean;
+}
+
 /** Starts (or connects to) the test server; call from beforeAll when POSTGRES.kind !== 'none'. */
-export async function startTestPostgres(plan: PostgresPlan = POSTGRES): Promise<TestPostgres> {
+export async function startTestPostgres(options: TestPostgresOptions = {}, plan: PostgresPlan = POSTGRES): Promise<TestPostgres> {
   if (plan.kind === 'none') throw new Error(plan.reason);
   if (plan.kind === 'url') return withSchemas(plan.url, null);
-  return withSchemas(...(await startLocal(plan.binDir)));
+  return withSchemas(...(await startLocal(plan.binDir, options.fsync ?? false)));
 }
 
 interface LocalServer {
@@ -128,7 +133,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startLocal(binDir: string): Promise<[string, LocalServer]> {
+async function startLocal(binDir: string, fsync: boolean): Promise<[string, LocalServer]> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
   const data = join(dir, 'data');
   const sockets = join(dir, 'sockets');
@@ -142,7 +147,8 @@ async function startLocal(binDir: string): Promise<[string, LocalServer]> {
   run(binDir, 'initdb', ['-D', data, '-U', 'parley', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
   let port = 0;
   const start = async (): Promise<void> => {
-    const options = `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+    const durability = fsync ? '' : ' -c fsync=off -c full_page_writes=off';
+    const options = `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1${durability}`;
     run(binDir, 'pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', options, 'start']);
   };
   // The port is free when probed; another process may take it before the server binds, so try a few.

@@ -139,6 +139,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.loadRooms()).find((r) => r.name === 'dev')).toMatchObject({ topic: 'Release day', lastSeq: 3 });
     });
 
+    it('reads history with bounds that are not small whole numbers as numbers', async () => {
+      await Promise.all([1, 2, 3, 4].map((seq) => store.append(message('b', seq))));
+      const seqs = async (query: { before?: number; after?: number }): Promise<number[]> => (await store.history('b', query)).map((m) => m.seq);
+      expect(await seqs({ after: 2.5 })).toEqual([3, 4]);
+      expect(await seqs({ before: 2.5 })).toEqual([1, 2]);
+      expect(await seqs({ after: 1e300 })).toEqual([]);
+      expect(await seqs({ before: 1e300 })).toEqual([1, 2, 3, 4]);
+      expect(await seqs({ after: -1e300 })).toEqual([1, 2, 3, 4]);
+      expect(await seqs({ before: Number.MAX_SAFE_INTEGER + 2 })).toEqual([1, 2, 3, 4]);
+    });
+
     it('clamps the page size', async () => {
       await Promise.all(Array.from({ length: 600 }, (_, i) => store.append(message('big', i + 1))));
       expect((await store.history('big', { limit: 10_000 })).length).toBe(500);

@@ -54,6 +54,8 @@ const types: pg.CustomTypesConfig = {
 const escapeClientId = (id: string): string => id.replace(/[%\u0000]/g, (c) => (c === '%' ? '%25' : '%00'));
 const NUL = /\u0000/;
 
+const wholeSeq = (n: number): number => Math.max(-1, Math.min(Number.MAX_SAFE_INTEGER, n));
+
 /**
  * History in PostgreSQL, shared by every node. Appends are queued and committed together, one
  * transaction per batch (see commit.ts for how numbers and retries stay right across nodes);
@@ -133,12 +135,17 @@ export class PostgresStore implements Store {
   async history(room: string, query: HistoryQuery): Promise<ChatMessage[]> {
     const limit = clampLimit(query.limit);
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1`;
+    // int8 parameters must be whole numbers in range; these bounds select the same rows as the
+    // number given (seq > 2.5 is seq > 2; beyond any stored seq is beyond MAX_SAFE_INTEGER).
     if (query.after !== undefined) {
-      return (await this.#query<MessageRow>('reading history', `${from} AND seq > $2 ORDER BY seq ASC LIMIT $3`, [room, query.after, limit])).rows;
+      if (Number.isNaN(query.after)) return [];
+      const after = wholeSeq(Math.floor(query.after));
+      return (await this.#query<MessageRow>('reading history', `${from} AND seq > $2 ORDER BY seq ASC LIMIT $3`, [room, after, limit])).rows;
     }
+    if (query.before !== undefined && Number.isNaN(query.before)) return [];
     const { rows } =
       query.before !== undefined
-        ? await this.#query<MessageRow>('reading history', `${from} AND seq < $2 ORDER BY seq DESC LIMIT $3`, [room, query.before, limit])
+        ? await this.#query<MessageRow>('reading history', `${from} AND seq < $2 ORDER BY seq DESC LIMIT $3`, [room, wholeSeq(Math.ceil(query.before)), limit])
         : await this.#query<MessageRow>('reading history', `${from} ORDER BY seq DESC LIMIT $2`, [room, limit]);
     return rows.reverse();
   }

@@ -3,14 +3,18 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config.js';
-import { numberBatch, planBatch } from '../../src/store/postgres/batch-plan.js';
+import type { ChatMessage } from '../../src/core/types.js';
+import { dedupeKey, numberBatch, planBatch, type StoredSend } from '../../src/store/postgres/batch-plan.js';
+import { MemoryStore } from '../../src/store/memory.js';
 import { describeError, redactUrl } from '../../src/store/postgres/errors.js';
 import { openStore, StoreOpenError } from '../../src/store/open.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { DEDUPE_WINDOW_MS } from '../../src/store/store.js';
+import { DEDUPE_WINDOW_MS, type Appended, type MessageDraft } from '../../src/store/store.js';
 import { message } from '../contracts/store-contract.js';
+import { fuzzParams } from '../helpers/fuzz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-open-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,6 +86,52 @@ describe('planBatch (the dedupe rules inside one PostgreSQL transaction)', () =>
     expect(numberBatch(inside, new Map()).results).toEqual([{ message: stored, duplicate: true }]);
     const outside = planBatch([message('r', 1, { text: 'hi', dedupe, ts: 1000 + DEDUPE_WINDOW_MS })], [send]);
     expect(outside.fresh.length).toBe(1);
+  });
+});
+
+describe('planBatch against the memory store (property)', () => {
+  // The database side of commit.ts, simulated: remembered sends and each room's last seq.
+  function commitSimulated(db: { sends: Map<string, StoredSend>; lastSeq: Map<string, number> }, drafts: MessageDraft[]): Appended[] {
+    const keys = new Set(drafts.flatMap((d) => (d.dedupe ? [dedupeKey(d.dedupe.authorKey, d.dedupe.clientId)] : [])));
+    const plan = planBatch(drafts, [...keys].flatMap((k) => db.sends.get(k) ?? []));
+    for (const room of plan.rooms) db.lastSeq.set(room.name, (db.lastSeq.get(room.name) ?? 0) + room.count);
+    const { messages, results } = numberBatch(plan, db.lastSeq);
+    plan.fresh.forEach((draft, i) => {
+      const stored = messages[i] as ChatMessage;
+      if (draft.dedupe) db.sends.set(dedupeKey(draft.dedupe.authorKey, draft.dedupe.clientId), { ...draft.dedupe, sentTs: stored.ts, message: stored });
+    });
+    return results;
+  }
+
+  const draftSpec = fc.record({
+    room: fc.constantFrom('a', 'b'),
+    text: fc.constantFrom('x', 'y'),
+    kind: fc.constantFrom('chat' as const, 'action' as const, 'topic' as const),
+    authorKey: fc.constantFrom('ann', 'bob'),
+    clientId: fc.constantFrom('1', '2', undefined),
+    wait: fc.constantFrom(0, 1, DEDUPE_WINDOW_MS / 2, DEDUPE_WINDOW_MS - 1, DEDUPE_WINDOW_MS),
+  });
+
+  it('gives every draft the same answer as appending one at a time to MemoryStore, however the drafts are batched', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(draftSpec, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 8 }), async (batches) => {
+        const model = new MemoryStore();
+        const db = { sends: new Map<string, StoredSend>(), lastSeq: new Map<string, number>() };
+        let ts = 1_000;
+        let n = 0;
+        for (const batch of batches) {
+          const drafts = batch.map((d): MessageDraft => {
+            ts += d.wait;
+            const dedupe = d.clientId === undefined ? undefined : { authorKey: d.authorKey, clientId: d.clientId };
+            return { id: `d${++n}`, room: d.room, kind: d.kind, author: d.authorKey, text: d.text, ts, dedupe };
+          });
+          const expected: Appended[] = [];
+          for (const draft of drafts) expected.push(await model.append(draft));
+          expect(commitSimulated(db, drafts)).toEqual(expected);
+        }
+      }),
+      fuzzParams(),
+    );
   });
 });
 

@@ -49,6 +49,12 @@ export const ConfigSchema = z.object({
     .describe('NODE_ID: this node, unique among the nodes of one chat; default generated'),
   nameTtl: z.coerce.number().min(1).max(3600).default(30).describe("NAME_TTL: seconds a dead node's names stay taken (Redis)"),
   presenceTtl: z.coerce.number().min(1).max(3600).default(30).describe("PRESENCE_TTL: seconds before a dead node's users leave (Redis)"),
+  databaseUrl: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^postgres(ql)?:\/\/./i.test(v), 'must be a postgres:// or postgresql:// URL')
+    .describe('DATABASE_URL: PostgreSQL for history (postgres://user:password@host:5432/db); empty = SQLite under DATA_DIR'),
+  dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10).describe('DB_POOL_SIZE: most PostgreSQL connections a node opens'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -80,6 +86,8 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   nodeId: 'NODE_ID',
   nameTtl: 'NAME_TTL',
   presenceTtl: 'PRESENCE_TTL',
+  databaseUrl: 'DATABASE_URL',
+  dbPoolSize: 'DB_POOL_SIZE',
 };
 
 export class ConfigError extends Error {}
@@ -113,7 +121,7 @@ export function loadConfig(
   const merged = { ...fileEnv, ...definedOnly(env) };
   if (merged.MONGO_DB_URI) {
     throw new ConfigError(
-      'MONGO_DB_URI is set, but Parley does not support MongoDB. History is kept in SQLite under DATA_DIR (default ./data); unset MONGO_DB_URI and set DATA_DIR instead.',
+      'MONGO_DB_URI is set, but Parley does not support MongoDB. History is kept in SQLite under DATA_DIR (default ./data), or in PostgreSQL with DATABASE_URL; unset MONGO_DB_URI and set DATA_DIR or DATABASE_URL instead.',
     );
   }
   const input: Record<string, unknown> = {};
@@ -128,7 +136,9 @@ export function loadConfig(
     const issue = parsed.error.issues[0];
     const key = (issue?.path[0] ?? '') as keyof Config;
     const name = ENV_NAMES[key] ?? String(key);
-    throw new ConfigError(`Invalid ${name} (${JSON.stringify(input[key])}): ${issue?.message ?? 'invalid value'}`);
+    // A URL may carry a password: the message names the setting but never shows its value.
+    const shown = key === 'databaseUrl' ? '' : ` (${JSON.stringify(input[key])})`;
+    throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
   return parsed.data;
 }

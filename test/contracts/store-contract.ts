@@ -95,6 +95,35 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(late.message.seq).toBe(2);
     });
 
+    it('keeps client ids exactly: any characters, and ids that differ only by them stay distinct', async () => {
+      const ids = ['a\u0000b', 'a%00b', 'a%b', '💬 «x»', 'a\nb', 'a b'];
+      const first = await Promise.all(ids.map((clientId, i) => store.append(message('ids', i + 1, { text: 'same', dedupe: { authorKey: 'ann', clientId } }))));
+      expect(first.map((a) => a.duplicate)).toEqual(ids.map(() => false));
+      const again = await Promise.all(ids.map((clientId, i) => store.append(message('ids', 10 + i, { text: 'same', dedupe: { authorKey: 'ann', clientId } }))));
+      expect(again).toEqual(first.map((a) => ({ message: a.message, duplicate: true })));
+      expect((await store.history('ids', {})).length).toBe(ids.length);
+    });
+
+    it('stores a message beside one it cannot store without losing it (a bad draft fails alone)', async () => {
+      const results = await Promise.allSettled([
+        store.append(message('mix', 1, { text: 'before' })),
+        store.append(message('mix', 2, { text: 'nul \u0000 inside' })),
+        store.append(message('mix', 3, { text: 'after' })),
+      ]);
+      // A store may accept the odd text or refuse it; either way the others are stored, in order, without a gap.
+      expect(results[0]?.status).toBe('fulfilled');
+      expect(results[2]?.status).toBe('fulfilled');
+      const texts = (await store.history('mix', {})).map((m) => m.text);
+      expect(texts.filter((t) => t !== 'nul \u0000 inside')).toEqual(['before', 'after']);
+      expect((await store.history('mix', {})).map((m) => m.seq)).toEqual(texts.map((_, i) => i + 1));
+    });
+
+    it('numbers a burst larger than any batch in call order', async () => {
+      const appended = await Promise.all(Array.from({ length: 4500 }, (_, i) => store.append(message('burst', i + 1))));
+      expect(appended.every((a, i) => a.message.seq === i + 1 && !a.duplicate)).toBe(true);
+      expect((await store.loadRooms()).find((r) => r.name === 'burst')?.lastSeq).toBe(4500);
+    });
+
     it('resolves appends in call order and records the room', async () => {
       const order: number[] = [];
       await Promise.all([1, 2, 3].map((seq) => store.append(message('a', seq)).then(() => order.push(seq))));
@@ -108,6 +137,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.append(message('dev', 2, { kind: 'topic', text: 'Release day' }));
       await store.append(message('dev', 3));
       expect((await store.loadRooms()).find((r) => r.name === 'dev')).toMatchObject({ topic: 'Release day', lastSeq: 3 });
+    });
+
+    it('reads history with bounds that are not small whole numbers as numbers', async () => {
+      await Promise.all([1, 2, 3, 4].map((seq) => store.append(message('b', seq))));
+      const seqs = async (query: { before?: number; after?: number }): Promise<number[]> => (await store.history('b', query)).map((m) => m.seq);
+      expect(await seqs({ after: 2.5 })).toEqual([3, 4]);
+      expect(await seqs({ before: 2.5 })).toEqual([1, 2]);
+      expect(await seqs({ after: 1e300 })).toEqual([]);
+      expect(await seqs({ before: 1e300 })).toEqual([1, 2, 3, 4]);
+      expect(await seqs({ after: -1e300 })).toEqual([1, 2, 3, 4]);
+      expect(await seqs({ before: Number.MAX_SAFE_INTEGER + 2 })).toEqual([1, 2, 3, 4]);
     });
 
     it('clamps the page size', async () => {

@@ -72,6 +72,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { PRESENCE_TTL: 'soon' }, join(dir, 'none'))).toThrow(/Invalid PRESENCE_TTL/);
   });
 
+  it('reads DATABASE_URL and DB_POOL_SIZE, and never echoes a bad URL (it may hold a password)', () => {
+    const none = join(dir, 'none');
+    expect(loadConfig({}, {}, none)).toMatchObject({ databaseUrl: '', dbPoolSize: 10 });
+    expect(loadConfig({}, { DATABASE_URL: 'postgresql://ann:pw@db:5432/parley', DB_POOL_SIZE: '4' }, none)).toMatchObject({
+      databaseUrl: 'postgresql://ann:pw@db:5432/parley',
+      dbPoolSize: 4,
+    });
+    expect(loadConfig({}, { DATABASE_URL: 'postgres://db/parley' }, none).databaseUrl).toBe('postgres://db/parley');
+    expect(() => loadConfig({}, { DATABASE_URL: 'mysql://ann:hunter2@db/parley' }, none)).toThrow(/^Invalid DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL$/);
+    expect(() => loadConfig({}, { DB_POOL_SIZE: '0' }, none)).toThrow(/Invalid DB_POOL_SIZE/);
+  });
+
   it('parses .env lines', () => {
     expect(parseDotenv("# c\nexport A=1\nB='two words'\nC=x # note\nbad line\n")).toEqual({ A: '1', B: 'two words', C: 'x' });
   });

@@ -1,0 +1,67 @@
+import type pg from 'pg';
+
+/**
+ * Schema versions, applied in order, each once. Never edit a published migration: add a new
+ * one. Same tables as the SQLite store: `messages` keyed by (room, seq); `rooms.last_seq` is
+ * where sequence numbers are taken (see commit.ts); `sends` remembers client ids of recent
+ * sends for retries. Times are milliseconds since the epoch (int8), as in ChatMessage.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE rooms (
+     name     text PRIMARY KEY,
+     topic    text NOT NULL DEFAULT '',
+     last_seq int8 NOT NULL DEFAULT 0,
+     last_ts  int8
+   );
+   CREATE TABLE messages (
+     room   text NOT NULL,
+     seq    int8 NOT NULL,
+     id     text NOT NULL,
+     kind   text NOT NULL CHECK (kind IN ('chat', 'action', 'topic')),
+     author text NOT NULL,
+     text   text NOT NULL,
+     ts     int8 NOT NULL,
+     PRIMARY KEY (room, seq)
+   );
+   CREATE TABLE sends (
+     author_key text NOT NULL,
+     client_id  text NOT NULL,
+     room       text NOT NULL,
+     seq        int8 NOT NULL,
+     ts         int8 NOT NULL,
+     PRIMARY KEY (author_key, client_id)
+   );
+   CREATE INDEX sends_by_ts ON sends (ts);`,
+];
+
+// Two-int advisory lock keys (a key space apart from the one-bigint keys commit.ts uses):
+// "parl" and 1, held for the migrating transaction only.
+const LOCK_KEYS = [0x7061726c, 1] as const;
+
+/**
+ * Brings the schema to the latest version in one transaction, under a transaction-level
+ * advisory lock: nodes starting together take turns, and the ones that come later find the
+ * work done. Returns the version the database is at.
+ */
+export async function migrate(client: pg.ClientBase): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...LOCK_KEYS]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version int4 NOT NULL)');
+    const found = await client.query<{ version: number }>('SELECT version FROM schema_version');
+    let version = found.rows[0]?.version ?? 0;
+    if (found.rows.length === 0) await client.query('INSERT INTO schema_version (version) VALUES (0)');
+    if (version > MIGRATIONS.length) {
+      throw new Error(`The database schema (version ${version}) is newer than this Parley (${MIGRATIONS.length}).`);
+    }
+    for (; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version] ?? '');
+    await client.query('UPDATE schema_version SET version = $1', [version]);
+    await client.query('COMMIT');
+    return version;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      throw new AggregateError([error, rollbackError], 'migration failed and so did its rollback');
+    });
+    throw error;
+  }
+}

@@ -75,4 +75,66 @@ describe.skipIf(!HAVE_CHROMIUM)('web client across a graceful server restart (Ch
     await other.waitFor('survivor: and one more');
     other.close();
   }, 60_000);
+
+  it('a message whose ack was lost is sent again with the same id and shown and stored once', async () => {
+    const server = second ?? first;
+    const base = `http://127.0.0.1:${server.httpPort}`;
+    const context = await browser.newContext();
+    const ids: string[] = [];
+    let dropped = false;
+    // Between the page and the server: the first ack of the message is swallowed and the
+    // connection cut, after the server stored it (a lost network at the worst moment).
+    const seen = (frame: string): void => {
+      if (frame.includes('"text":"ack goes missing"')) ids.push(/"id":"([^"]+)"/.exec(frame)?.[1] ?? '');
+    };
+    // After a reconnect socket.io starts on HTTP long-polling: requests may go that way too.
+    await context.route(/\/socket\.io\//, (route) => {
+      const body = route.request().postData();
+      if (body !== null) seen(body);
+      return route.continue();
+    });
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((frame) => {
+        if (typeof frame === 'string') seen(frame);
+        upstream.send(frame);
+      });
+      upstream.onMessage((frame) => {
+        if (!dropped && typeof frame === 'string' && frame.startsWith('43') && frame.includes('"text":"ack goes missing"')) {
+          dropped = true;
+          void ws.close();
+          void upstream.close();
+          return;
+        }
+        ws.send(frame);
+      });
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    pages.push({ context, page, problems });
+    await page.goto(base);
+    await page.fill('#join-name', 'ackless');
+    await page.fill('#join-room', 'acks');
+    await page.press('#join-room', 'Enter');
+    await page.locator('#room-title', { hasText: '#acks' }).waitFor();
+    const watcher = await LineClient.named(server.tcpPort, 'ack-watcher');
+    watcher.send('/join acks');
+    await watcher.waitFor(/^You joined #acks/);
+
+    await send(page, 'ack goes missing');
+    await page.locator('#status[data-state="connected"]').waitFor({ timeout: 20_000 });
+    await page.locator('#messages li.pending').waitFor({ state: 'detached', timeout: 20_000 });
+    await seeMessage(page, 'ack goes missing');
+    expect(dropped).toBe(true);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect((await texts(page)).filter((x) => x === 'ack goes missing')).toHaveLength(1);
+    const stored = (await (await fetch(`${base}/api/rooms/acks/messages?limit=50`)).json()) as { messages: Array<{ text: string }> };
+    expect(stored.messages.filter((m) => m.text === 'ack goes missing')).toHaveLength(1);
+    await send(page, 'next one');
+    await watcher.waitFor('ackless: next one');
+    expect(watcher.lines.filter((l) => l === 'ackless: ack goes missing')).toHaveLength(1);
+    watcher.close();
+  }, 60_000);
 });

@@ -25,6 +25,12 @@ export class JsonLineConnection {
   readonly #splitter = new LineSplitter();
   readonly #handlers: ConnectionHandlers;
   #error: Error | null = null;
+  /**
+   * The server greets every new connection in text mode ("Welcome to Parley!", a name prompt)
+   * and switches to JSON lines on the client's first `{`. Until the first JSON line arrives,
+   * lines that are not JSON are that greeting and are skipped without a word.
+   */
+  #heardJson = false;
 
   private constructor(socket: net.Socket, handlers: ConnectionHandlers) {
     this.#socket = socket;
@@ -88,8 +94,12 @@ export class JsonLineConnection {
     }
     if (item.line.trim() === '') return;
     const parsed = parseServerLine(item.line);
-    if (parsed.ok) this.#handlers.message(parsed.message);
-    else this.#handlers.malformed(item.line, parsed.why);
+    if (parsed.ok) {
+      this.#heardJson = true;
+      this.#handlers.message(parsed.message);
+    } else if (this.#heardJson) {
+      this.#handlers.malformed(item.line, parsed.why);
+    }
   }
 }
 

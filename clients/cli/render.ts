@@ -31,6 +31,22 @@ export function clean(value: unknown): string {
   return text.replace(/[\t\n]/g, ' ').replace(UNSAFE, '');
 }
 
+/** Continuation lines of a multi-line message start under its first line's `[HH:MM] `. */
+export const CONTINUATION_INDENT = ' '.repeat('[HH:MM] '.length);
+
+/**
+ * Like clean(), but keeps the message's line breaks (the server keeps them): each line is
+ * cleaned and every line after the first is indented, so it reads as part of the same message
+ * and cannot pass for a line of its own (`bob: hi` forged on a second line).
+ */
+export function cleanMultiline(value: unknown): string {
+  const text = typeof value === 'string' ? value : clean(value);
+  return text
+    .split(/\r\n|[\n\r\u2028\u2029]/)
+    .map(clean)
+    .join(`\n${CONTINUATION_INDENT}`);
+}
+
 export function localTime(ts: number): string {
   const date = new Date(ts);
   if (Number.isNaN(date.getTime())) return '--:--';
@@ -52,7 +68,7 @@ function elsewhere(ctx: RenderContext, room: string): string {
 /** The body of a room message without time or room: `alice: hi`, `* alice waves`, a topic change. */
 function messageBody(ctx: RenderContext, message: WireMessage): string {
   const author = clean(message.author);
-  const text = clean(message.text);
+  const text = message.kind === 'topic' ? clean(message.text) : cleanMultiline(message.text);
   switch (message.kind) {
     case 'action':
       return `* ${ctx.style.name(author)} ${text}`;
@@ -113,7 +129,7 @@ export function renderPrivate(
   ts: number,
 ): string {
   const tag = ctx.style.private(`[PM ${direction} ${clean(peer)}]`);
-  const body = action ? `* ${ctx.style.name(clean(sender))} ${clean(text)}` : clean(text);
+  const body = action ? `* ${ctx.style.name(clean(sender))} ${cleanMultiline(text)}` : cleanMultiline(text);
   return `${stamp(ctx, ts)} ${tag} ${body}`;
 }
 
@@ -167,7 +183,7 @@ export function renderServerMessage(ctx: RenderContext, message: ServerMessage):
     case 'private':
       return [renderPrivate(ctx, 'from', message.from, message.from, message.text, message.action, message.ts)];
     case 'broadcast':
-      return [`${stamp(ctx, message.ts)} ${ctx.style.server(`[${clean(message.from) || 'SERVER'}]: ${clean(message.text)}`)}`];
+      return [`${stamp(ctx, message.ts)} ${ctx.style.server(`[${clean(message.from) || 'SERVER'}]: ${cleanMultiline(message.text)}`)}`];
     case 'welcome':
       return [...renderWelcome(ctx, message), ...renderHistory(ctx, message.room, message.history)];
     case 'joined':
@@ -181,7 +197,8 @@ export function renderServerMessage(ctx: RenderContext, message: ServerMessage):
     case 'who':
       return [`Users in ${roomTag(message.room)} (${message.users.length}): ${message.users.map((u) => clean(u.name)).join(', ')}`];
     case 'rooms':
-      return renderRooms(message.rooms);
+      // The server pages its room list (at most 200 a reply); the rest is not fetched here.
+      return typeof message.next === 'string' ? [...renderRooms(message.rooms), dim('… and more rooms not listed.')] : renderRooms(message.rooms);
     case 'history':
       return message.messages.length === 0
         ? [`No messages in ${roomTag(message.room)} yet.`]

@@ -3,7 +3,7 @@ import { DEFAULT_BACKOFF, formatDelay } from './backoff.js';
 import { isChatRequest, parseInput } from './commands.js';
 import { Completion } from './completion.js';
 import type { ConnectOptions } from './connect.js';
-import { InFlight, type Pending } from './in-flight.js';
+import { InFlight, isRetryable, type Pending, type Sent } from './in-flight.js';
 import { describeError, formatTarget, Link } from './link.js';
 import {
   clean,
@@ -27,6 +27,8 @@ import { Terminal } from './terminal.js';
  * - ready: typed lines go straight out.        - offline: the link is waiting to reconnect.
  * - quitting: quit sent, waiting for the close.
  * Lines typed in any phase but naming and ready wait in a queue, sent in order once ready.
+ * In ready, a line also waits while a request that changes what it means (join, leave, nick)
+ * is unanswered: `a`, `/join qa`, `b` piped in at once says `b` in #qa, not where `a` went.
  */
 type Phase = 'connecting' | 'naming' | 'registering' | 'syncing' | 'ready' | 'offline' | 'quitting';
 
@@ -51,6 +53,12 @@ export class ConnectSession {
   #phase: Phase = 'connecting';
   #registeredOnce = false;
   #queue: string[] = [];
+  /**
+   * Chat lines sent but unconfirmed when the connection dropped: resent, with the id they first
+   * went out with, before anything else once the session is back. The server stores a line once
+   * per id, so one that did arrive is answered with its original ack, not stored again.
+   */
+  #resend: Sent[] = [];
   /** The room that was current before a reconnect, made current again once rooms are back. */
   #restoreRoom: string | null = null;
   #inputEnded = false;
@@ -124,13 +132,20 @@ export class ConnectSession {
       this.#finish(this.#exitCode());
       return false;
     }
-    // A chat line without its ack may or may not have been stored. Say so instead of resending
-    // it after the reconnect, which could post it twice.
-    for (const text of this.#inFlight.chatTexts()) {
-      this.#failed(renderUndelivered(this.#ctx(), 'the connection was lost before the server confirmed it', text));
+    // A chat line without its ack may or may not have been stored: resent with the same id
+    // after the reconnect (stored at most once). A private message is not stored, so cannot be
+    // recognised when repeated: the user is told instead.
+    const { retry, lost } = this.#inFlight.clear();
+    this.#resend.push(...retry);
+    for (const request of lost) {
+      if (isChatRequest(request)) {
+        this.#failed(renderUndelivered(this.#ctx(), 'the connection was lost before the server confirmed it', request.text));
+      }
     }
-    this.#inFlight.clear();
-    if (this.#inputEnded && this.#queue.length === 0) {
+    if (retry.length > 0) {
+      this.#print([this.#style.dim(`(${retry.length} line(s) not yet confirmed: sent again once the connection is back)`)]);
+    }
+    if (this.#inputEnded && this.#queue.length === 0 && this.#resend.length === 0) {
       this.#finish(this.#exitCode());
       return false;
     }
@@ -192,7 +207,7 @@ export class ConnectSession {
 
   #onLine(line: string): void {
     if (this.#phase === 'naming') this.#submitName(line);
-    else if (this.#phase === 'ready' && this.#queue.length === 0) this.#handleInput(line, true);
+    else if (this.#phase === 'ready' && this.#queue.length === 0 && this.#inFlight.blockingOpen === 0) this.#handleInput(line, true);
     else this.#enqueue(line);
     this.#terminal.showPrompt();
   }
@@ -242,10 +257,11 @@ export class ConnectSession {
     }
     const waitMs = this.#options.drainTimeoutMs ?? 10_000;
     this.#schedule(() => {
-      const unconfirmed = this.#inFlight.chatTexts().length + this.#queue.length;
+      const unconfirmed = this.#inFlight.chatTexts().length + this.#queue.length + this.#resend.length;
       this.#print([this.#style.error(`Gave up waiting for the server after ${formatDelay(waitMs)}: ${unconfirmed} line(s) not confirmed.`)]);
       this.#undelivered += Math.max(1, unconfirmed);
       this.#queue = [];
+      this.#resend = [];
       this.#quit();
     }, waitMs);
     this.#maybeDrained();
@@ -253,7 +269,9 @@ export class ConnectSession {
 
   /** After the input ended: quits once every line is sent and answered. */
   #maybeDrained(): void {
-    if (this.#inputEnded && this.#phase === 'ready' && this.#queue.length === 0 && this.#inFlight.size === 0) this.#quit();
+    if (this.#inputEnded && this.#phase === 'ready' && this.#queue.length === 0 && this.#resend.length === 0 && this.#inFlight.size === 0) {
+      this.#quit();
+    }
   }
 
   #onInterrupt(): void {
@@ -326,6 +344,7 @@ export class ConnectSession {
         this.#print(renderServerMessage(this.#ctx(), message));
     }
     this.#updatePrompt();
+    this.#drainQueue();
     this.#maybeDrained();
   }
 
@@ -375,7 +394,12 @@ export class ConnectSession {
       this.#nameRefused(error.text);
       return;
     }
-    if (request !== undefined && isChatRequest(request)) {
+    if (request !== undefined && isRetryable(request) && error.code === 'shutting_down') {
+      // Refused unstored while the server stops: the same line, same id, goes again after the
+      // reconnect (the goodbye and the close follow this answer).
+      this.#resend.push(request as Sent);
+      this.#print([this.#style.dim('(the server is restarting: the line is sent again once reconnected)')]);
+    } else if (request !== undefined && isChatRequest(request)) {
       this.#failed(renderUndelivered(this.#ctx(), error.text, request.text));
     } else if (pending?.sync === 'resync' && request?.type === 'join') {
       this.#tracker.left(request.room);
@@ -399,11 +423,18 @@ export class ConnectSession {
     if (this.#restoreRoom !== null) this.#tracker.switchTo(this.#restoreRoom);
     this.#restoreRoom = null;
     this.#updatePrompt();
-    while (this.#phase === 'ready' && this.#queue.length > 0) {
+    // Lines unconfirmed when the link dropped go first, in the order they were first sent.
+    for (const request of this.#resend.splice(0)) this.#send(request);
+    this.#drainQueue();
+    this.#maybeDrained();
+  }
+
+  /** Sends queued lines in order while ready, stopping behind a join, leave or nick in flight. */
+  #drainQueue(): void {
+    while (this.#phase === 'ready' && this.#queue.length > 0 && this.#inFlight.blockingOpen === 0) {
       const line = this.#queue.shift() as string;
       this.#handleInput(line, false);
     }
-    this.#maybeDrained();
   }
 
   // ---- output ----

@@ -106,14 +106,14 @@ describe('displayWidth', () => {
 
 describe('InFlight', () => {
   it('numbers requests, matches answers by re, and counts sync requests', () => {
-    const f = new InFlight();
+    const f = new InFlight('c');
     const say = f.add({ type: 'say', room: 'general', text: 'hi' });
     const join = f.add({ type: 'join', room: 'dev' }, 'resync');
-    expect([say.id, join.id]).toEqual(['c1', 'c2']);
+    expect([say.id, join.id]).toEqual(['c-1', 'c-2']);
     expect([f.size, f.syncOpen, f.chatTexts()]).toEqual([2, 1, ['hi']]);
     expect(f.take(null)).toBeUndefined();
-    expect(f.take('c2')).toEqual({ request: { type: 'join', room: 'dev' }, sync: 'resync' });
-    expect(f.take('c2')).toBeUndefined();
+    expect(f.take('c-2')).toEqual({ request: { type: 'join', room: 'dev', id: 'c-2' }, sync: 'resync' });
+    expect(f.take('c-2')).toBeUndefined();
     expect([f.size, f.syncOpen]).toEqual([1, 0]);
     f.clear();
     expect(f.chatTexts()).toEqual([]);

@@ -173,3 +173,24 @@ describe('style', () => {
     expect(colourWanted(undefined, tty, { NO_COLOR: '' })).toBe(true);
   });
 });
+
+describe('render: line breaks', () => {
+  it('indents the continuation lines of a multi-line message, private message and operator line', () => {
+    expect(renderServerMessage(ctx(), { type: 'message', message: msg({ text: 'one\ntwo\n\x1b[2Jthree' }) })).toEqual([
+      '[14:03] alice: one\n        two\n        [2Jthree',
+    ]);
+    expect(renderServerMessage(ctx(), { type: 'message', message: msg({ kind: 'action', text: 'waves\nagain' }) })).toEqual([
+      '[14:03] * alice waves\n        again',
+    ]);
+    expect(
+      renderServerMessage(ctx(), { type: 'private', id: 'p', from: 'bob', to: 'alice', text: 'a\r\nb', action: false, ts: at }),
+    ).toEqual(['[14:03] [PM from bob] a\n        b']);
+    expect(renderServerMessage(ctx(), { type: 'broadcast', from: 'SERVER', text: 'x\ny', ts: at })).toEqual(['[14:03] [SERVER]: x\n        y']);
+  });
+
+  it('says when the room list was cut', () => {
+    const room = { name: 'a', topic: '', members: 1, lastActivity: null };
+    expect(renderServerMessage(ctx(), { type: 'rooms', re: null, rooms: [room], next: 'a' })).toEqual(['* #a (1 user)', '… and more rooms not listed.']);
+    expect(renderServerMessage(ctx(), { type: 'rooms', re: null, rooms: [room], next: null })).toEqual(['* #a (1 user)']);
+  });
+});

@@ -1,6 +1,7 @@
 // The Parley browser client: join form, then rooms, users and messages over Socket.IO.
 import { parseInput, runCommand } from './commands.js';
 import { Connection } from './net.js';
+import { Outbox } from './outbox.js';
 import { RoomState, toMessage } from './rooms.js';
 import { TypingIndicator } from './typing.js';
 import { $, MessageList, renderRooms, renderStatus, renderUsers } from './view.js';
@@ -8,6 +9,9 @@ import { $, MessageList, renderRooms, renderStatus, renderUsers } from './view.j
 const TYPING_SEND_EVERY_MS = 2000;
 const OLDER_PAGE = 50;
 const GAP_PAGE = 500;
+/** Bounds the catch-up after a reconnect: beyond this many pages, scrolling up loads the rest. */
+const GAP_PAGES_MAX = 20;
+const REJOIN_RETRY_MS = 1000;
 
 const state = {
   me: null,
@@ -18,6 +22,13 @@ const state = {
   summaries: [],
   lastTypingSent: 0,
   rejoining: false,
+  /** Signed in and in our rooms on the current connection: sends may go out. */
+  ready: false,
+  /** The transport's state as the Connection last reported it, and why. */
+  link: 'connecting',
+  linkDetail: '',
+  /** The room list's cursor between `/rooms` and `/rooms more`. */
+  paging: { roomsNext: null },
 };
 
 const ui = {
@@ -46,10 +57,76 @@ const ui = {
 };
 const list = new MessageList($('messages'));
 
-const conn = new Connection((connState, detail) => {
-  renderStatus(ui.status, connState, detail);
-  if (connState === 'connected' && state.me !== null) void rejoin();
+// ---- sending: every chat line goes through the outbox (see outbox.js) ------------------------
+
+const outbox = new Outbox({
+  send: (item) =>
+    state.ready
+      ? conn.request('say', { room: item.room, text: item.text, action: item.action || undefined, id: item.id })
+      : Promise.resolve({ ok: false, error: { code: 'offline', text: 'Not connected.' } }),
+  delivered: (item, message) => {
+    unpend(item);
+    addMessage(toMessage(message));
+  },
+  refused: (item, error) => {
+    unpend(item);
+    notice('error', `Not sent: ${error.text}`, state.rooms.has(item.room) ? item.room : state.current);
+    if (ui.input.value === '' && item.room === state.current && !item.action) ui.input.value = item.text;
+  },
 });
+
+const conn = new Connection((linkState, detail) => {
+  state.link = linkState;
+  state.linkDetail = detail || '';
+  if (linkState !== 'connected') state.ready = false;
+  renderBadge();
+  if (linkState === 'connected' && state.me !== null) void rejoin();
+});
+
+/**
+ * The badge says what is true for the user: "Connected" only once signed in and back in every
+ * room (a bare transport connection after a restart is "Rejoining…"), and "Disconnected" when
+ * nothing is retrying (the user quit, or the server said not to come back by itself).
+ */
+function renderBadge() {
+  let shown = state.link;
+  if (shown === 'connected' && state.me !== null && !state.ready) shown = 'rejoining';
+  if (shown === 'offline' && !conn.socket.active) shown = 'disconnected';
+  const waiting = outbox.size > 0 ? `${outbox.size} message${outbox.size === 1 ? '' : 's'} waiting to be sent` : '';
+  renderStatus(ui.status, shown, [state.linkDetail, waiting].filter(Boolean).join('; '));
+}
+
+function unpend(item) {
+  state.rooms.get(item.room)?.removePending(item.id);
+  if (item.room === state.current) list.removePending(item.id);
+  renderBadge();
+}
+
+let flushRetry = null;
+async function flushOutbox() {
+  const done = await outbox.flush();
+  renderBadge();
+  // A timeout while still connected: nothing else will trigger the next try, so schedule one.
+  if (!done && state.ready && flushRetry === null) {
+    flushRetry = setTimeout(() => {
+      flushRetry = null;
+      void flushOutbox();
+    }, REJOIN_RETRY_MS * 3);
+  }
+}
+
+/** Queues a chat line (or /me action) in the current room; shown as "sending…" until its ack. */
+function say(text, action = false) {
+  const room = state.rooms.get(state.current);
+  if (!room) return;
+  const item = outbox.add(room.name, text, action);
+  room.addPending(item);
+  list.append(room.items[room.items.length - 1], state.me);
+  renderBadge();
+  // A page the server told to stay away (idle, quit) comes back when its user says something.
+  if (!conn.connected) conn.reconnect();
+  void flushOutbox();
+}
 
 // ---- rooms --------------------------------------------------------------------------------
 
@@ -242,7 +319,11 @@ conn.on('private', (pm) => {
 });
 
 conn.on('error', (error) => notice('error', error && error.text ? error.text : 'Error.'));
-conn.on('bye', ({ reason }) => notice('system', `Disconnected by the server: ${reason}`));
+conn.on('bye', (bye) => {
+  const reason = bye && typeof bye.reason === 'string' ? bye.reason : 'closed';
+  const back = bye && bye.code === 'shutdown' ? ' Reconnecting when it is back…' : '';
+  if (state.me !== null) notice('system', `Disconnected by the server: ${reason}${back}`);
+});
 
 // ---- joining and rejoining ----------------------------------------------------------------
 
@@ -279,6 +360,8 @@ ui.joinForm.addEventListener('submit', async (event) => {
       return;
     }
     const home = applyJoined(reply).room;
+    state.ready = true;
+    renderBadge();
     ui.join.hidden = true;
     ui.chat.hidden = false;
     ui.me.hidden = false;
@@ -296,41 +379,100 @@ ui.joinForm.addEventListener('submit', async (event) => {
   }
 });
 
-/** After a reconnect: same name, same rooms, and every message missed meanwhile. */
+/**
+ * After a reconnect: same name, same rooms, and every message missed meanwhile; then what was
+ * typed but not confirmed goes out again. A rejoin cut short by another drop runs again on the
+ * next connect; one the server refuses for good (the name is taken) returns to the join form.
+ */
 async function rejoin() {
   if (state.rejoining) return;
   state.rejoining = true;
+  let again = false;
   try {
-    const wanted = [...state.rooms.keys()];
-    const reply = await hello(state.me);
-    if (!reply.ok) {
-      notice('error', `Could not rejoin as ${state.me}: ${reply.error.text}`);
-      return;
+    const outcome = await rejoinRooms();
+    if (outcome === 'done') {
+      state.ready = true;
+      conn.settled();
+      renderBadge();
+      void flushOutbox();
+    } else if (outcome === 'retry') {
+      again = true;
     }
-    const missed = new Map();
-    const joined = [{ room: reply.room, reply }];
-    for (const name of wanted) {
-      if (name === reply.room) continue;
-      const j = await conn.request('join', { room: name });
-      if (j.ok) joined.push({ room: j.room, reply: j });
-      else notice('error', `Could not rejoin #${name}: ${j.error.text}`);
-    }
-    for (const { room, reply: r } of joined) {
-      if (!wanted.includes(room)) continue;
-      const before = state.rooms.get(room).lastSeq;
-      missed.set(room, applyJoined(r).added);
-      const gap = await conn.request('history', { room, after: before, limit: GAP_PAGE });
-      if (gap.ok) for (const m of gap.messages) if (state.rooms.get(room).addMessage(toMessage(m))) missed.set(room, missed.get(room) + 1);
-    }
-    if (!wanted.includes(reply.room)) await conn.request('leave', { room: reply.room });
-    for (const [room, count] of missed) {
-      state.rooms.get(room).addNotice('system', count > 0 ? `Reconnected; ${count} missed message${count === 1 ? '' : 's'} shown above.` : 'Reconnected.');
-    }
-    if (state.current) show(state.current);
-    await refreshRoomList();
   } finally {
     state.rejoining = false;
   }
+  if (again) setTimeout(() => {
+    if (conn.connected && state.me !== null && !state.ready) void rejoin();
+  }, REJOIN_RETRY_MS);
+}
+
+const transient = (reply) => !reply.ok && ['offline', 'timeout', 'shutting_down'].includes(reply.error.code);
+
+/** @returns {Promise<'done'|'retry'|'refused'>} */
+async function rejoinRooms() {
+  const wanted = [...state.rooms.keys()];
+  const reply = await hello(state.me);
+  if (transient(reply)) return 'retry';
+  if (!reply.ok) {
+    backToJoinForm(`Could not rejoin as ${state.me}: ${reply.error.text}`);
+    return 'refused';
+  }
+  const missed = new Map();
+  const joined = [{ room: reply.room, reply }];
+  for (const name of wanted) {
+    if (name === reply.room) continue;
+    const j = await conn.request('join', { room: name });
+    if (transient(j)) return 'retry';
+    if (j.ok) joined.push({ room: j.room, reply: j });
+    else {
+      notice('error', `Could not rejoin #${name}: ${j.error.text}`, name);
+      state.rooms.delete(name);
+    }
+  }
+  for (const { room, reply: r } of joined) {
+    if (!wanted.includes(room)) continue;
+    let after = state.rooms.get(room).lastSeq;
+    missed.set(room, applyJoined(r).added);
+    // Page forward from the last message seen until the gap is closed (bounded).
+    for (let page = 0; page < GAP_PAGES_MAX; page++) {
+      const gap = await conn.request('history', { room, after, limit: GAP_PAGE });
+      if (transient(gap)) return 'retry';
+      if (!gap.ok) break;
+      for (const m of gap.messages) if (state.rooms.get(room).addMessage(toMessage(m))) missed.set(room, missed.get(room) + 1);
+      if (gap.messages.length < GAP_PAGE) break;
+      after = gap.messages[gap.messages.length - 1].seq;
+    }
+  }
+  if (!wanted.includes(reply.room)) {
+    const left = await conn.request('leave', { room: reply.room });
+    if (transient(left)) return 'retry';
+    state.rooms.delete(reply.room);
+  }
+  for (const [room, count] of missed) {
+    state.rooms.get(room)?.addNotice('system', count > 0 ? `Reconnected; ${count} missed message${count === 1 ? '' : 's'} shown above.` : 'Reconnected.');
+  }
+  if (!state.rooms.has(state.current)) state.current = state.rooms.keys().next().value ?? null;
+  if (state.current) show(state.current);
+  await refreshRoomList();
+  return 'done';
+}
+
+/** Signed out (quit, or the name could not be taken back): the join form again, with why. */
+function backToJoinForm(why) {
+  const dropped = outbox.size;
+  outbox.items.length = 0;
+  state.me = null;
+  state.ready = false;
+  state.rooms.clear();
+  state.current = null;
+  list.list.replaceChildren();
+  ui.chat.hidden = true;
+  ui.me.hidden = true;
+  ui.panelToggle.hidden = true;
+  ui.join.hidden = false;
+  ui.joinError.textContent = dropped > 0 ? `${why} (${dropped} unsent message${dropped === 1 ? '' : 's'} dropped.)` : why;
+  renderBadge();
+  ui.joinName.focus();
 }
 
 // ---- composer -----------------------------------------------------------------------------
@@ -345,24 +487,28 @@ ui.composer.addEventListener('submit', async (event) => {
     return runCommand(parsed, {
       conn,
       room: state.current,
+      paging: state.paging,
       notice,
       addMessage,
       joinRoom,
       leaveRoom,
+      say,
+      quit,
       renamed: (name) => {
         state.me = name;
         ui.me.textContent = name;
       },
     });
   }
-  const reply = await conn.request('say', { room: state.current, text: parsed.text });
-  if (reply.ok) {
-    addMessage(toMessage(reply.message));
-  } else {
-    notice('error', reply.error.text);
-    if (ui.input.value === '') ui.input.value = line;
-  }
+  say(parsed.text);
 });
+
+/** /quit: the server sees the connection close and tells the rooms; the page offers to join again. */
+function quit() {
+  conn.quit();
+  backToJoinForm('You left the chat.');
+  ui.joinError.textContent = 'You left the chat. Join again whenever you like.';
+}
 
 ui.leave.addEventListener('click', () => {
   if (state.current) void leaveRoom(state.current);

@@ -1,22 +1,49 @@
-// The connection to the server: socket.io with automatic reconnect, and requests answered by
-// an ack ({ ok: true, ... } or { ok: false, error: { code, text } }), bounded by a timeout.
+// The connection to the server: socket.io, and requests answered by an ack ({ ok: true, ... }
+// or { ok: false, error: { code, text } }), bounded by a timeout.
 // Wire shapes: src/protocol/socketio-shapes.ts and docs/protocol.md "## Socket.IO".
+//
+// Reconnecting: socket.io reconnects by itself after a network drop, but not after the server
+// disconnects the socket (reason "io server disconnect"), which is what a graceful restart does
+// (`bye` { code: 'shutdown' }, then the disconnect). Then this class calls connect() itself
+// after a backoff; if the server is still down, socket.io's own retries take over from there.
 
 const REQUEST_TIMEOUT_MS = 8000;
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 10_000;
+
+/**
+ * `bye` codes after which reconnecting by itself would be wrong: the user quit, another tab
+ * took the session over, or the server closed it for idling or flooding (coming straight back
+ * would repeat that). The page stays offline until the user sends something.
+ */
+const STAY_OFFLINE = new Set(['quit', 'replaced', 'idle', 'flood']);
+
+/** @typedef {'connecting'|'connected'|'reconnecting'|'offline'} LinkState */
 
 export class Connection {
-  /** @param {(state: 'connecting'|'connected'|'reconnecting'|'offline', detail?: string) => void} onState */
+  /** @param {(state: LinkState, detail?: string) => void} onState */
   constructor(onState) {
     // `io` is the global from /socket.io/socket.io.min.js.
     this.socket = globalThis.io({
-      reconnectionDelay: 500,
+      reconnectionDelay: BACKOFF_FIRST_MS,
       reconnectionDelayMax: 5000,
       timeout: 8000,
     });
     this.onState = onState;
+    /** The last `bye` the server sent on this connection, if any: { reason, code }. */
+    this.bye = null;
+    this.quitting = false;
+    this.attempt = 0;
+    this.timer = null;
     onState('connecting');
-    this.socket.on('connect', () => onState('connected'));
-    this.socket.on('disconnect', (reason) => onState('reconnecting', reason));
+    this.socket.on('connect', () => {
+      this.bye = null;
+      onState('connected');
+    });
+    this.socket.on('bye', (bye) => {
+      this.bye = bye && typeof bye === 'object' ? bye : { reason: String(bye), code: undefined };
+    });
+    this.socket.on('disconnect', (reason) => this.#disconnected(reason));
     this.socket.on('connect_error', (error) => onState('offline', error && error.message));
     this.socket.io.on('reconnect_attempt', (attempt) => onState('reconnecting', `attempt ${attempt}`));
   }
@@ -28,6 +55,7 @@ export class Connection {
   /** Resolves true once connected (at once if already), false after `timeoutMs`. */
   ready(timeoutMs = REQUEST_TIMEOUT_MS) {
     if (this.socket.connected) return Promise.resolve(true);
+    if (!this.socket.active) this.reconnect();
     return new Promise((resolve) => {
       const done = (value) => {
         clearTimeout(timer);
@@ -44,6 +72,25 @@ export class Connection {
     this.socket.on(event, handler);
   }
 
+  /** Connects again now (after a stay-offline goodbye, or a quit), if not connected or trying. */
+  reconnect() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.quitting = false;
+    if (!this.socket.connected && !this.socket.active) {
+      this.onState('connecting');
+      this.socket.connect();
+    }
+  }
+
+  /** Leaves: closes the connection and does not come back until reconnect(). */
+  quit() {
+    this.quitting = true;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.socket.disconnect();
+  }
+
   /** Resolves with the server's ack, or an error ack when offline or on timeout; never rejects. */
   async request(event, payload = {}) {
     // While disconnected, socket.io would buffer the request and send it before we have
@@ -52,7 +99,40 @@ export class Connection {
     try {
       return await this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload);
     } catch (error) {
+      // A timeout, or the connection dropped before the answer ("socket has been disconnected").
       return { ok: false, error: { code: 'timeout', text: `No answer from the server (${String(error && error.message)}).` } };
     }
+  }
+
+  #disconnected(reason) {
+    if (this.quitting || reason === 'io client disconnect') {
+      this.onState('offline', 'You left the chat.');
+      return;
+    }
+    if (reason !== 'io server disconnect') {
+      // A network drop or a closed transport: socket.io reconnects by itself.
+      this.onState('reconnecting', reason);
+      return;
+    }
+    const bye = this.bye;
+    if (bye && STAY_OFFLINE.has(bye.code)) {
+      this.onState('offline', bye.reason);
+      return;
+    }
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(this.attempt, 10));
+    this.attempt += 1;
+    // Jitter spreads the reconnects of every open page after a restart over the interval.
+    const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
+    this.onState('reconnecting', bye ? bye.reason : 'Disconnected by the server');
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.socket.connected && !this.socket.active) this.socket.connect();
+    }, wait);
+  }
+
+  /** The session is whole again (rejoined): the next outage starts from the first delay. */
+  settled() {
+    this.attempt = 0;
   }
 }

@@ -17,7 +17,7 @@ export function toMessage(m) {
 export class RoomState {
   constructor(name) {
     this.name = name;
-    /** @type {Array<{ type: 'message', message: object } | { type: 'notice', cls: string, text: string, ts: number }>} */
+    /** @type {Array<{ type: 'message', message: object } | { type: 'notice', cls: string, text: string, ts: number } | { type: 'pending', item: object }>} */
     this.items = [];
     this.ids = new Set();
     this.users = [];
@@ -68,6 +68,18 @@ export class RoomState {
     this.items.unshift(...fresh.map((message) => ({ type: 'message', message })));
     if (messages.length === 0 || messages.some((m) => m.seq === 1)) this.hasMore = false;
     return fresh.length;
+  }
+
+  /** A message typed here and not yet confirmed (see outbox.js); shown until its ack. */
+  addPending(item) {
+    this.items.push({ type: 'pending', item });
+  }
+
+  /** Returns whether it was there. */
+  removePending(id) {
+    const at = this.items.findIndex((i) => i.type === 'pending' && i.item.id === id);
+    if (at >= 0) this.items.splice(at, 1);
+    return at >= 0;
   }
 
   addNotice(cls, text, ts = Date.now()) {

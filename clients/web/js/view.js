@@ -25,6 +25,15 @@ export function itemElement(item, me) {
     li.append(el('span', 'time', shortTime(item.ts)), el('span', 'text', item.text));
     return li;
   }
+  if (item.type === 'pending') {
+    const { id, text, action } = item.item;
+    const li = el('li', `msg own pending${action ? ' action' : ''}`);
+    li.dataset.pending = id;
+    li.title = 'Not confirmed by the server yet; sent again once the connection is back.';
+    const body = action ? [el('span', 'text', `* ${me} ${text}`)] : [el('span', 'author', me), el('span', 'text', text)];
+    li.append(el('span', 'time', 'sending…'), ...body);
+    return li;
+  }
   const m = item.message;
   const own = m.author === me;
   const li = el('li', `msg${own ? ' own' : ''}${m.kind === 'action' ? ' action' : ''}${m.kind === 'topic' ? ' system' : ''}`);
@@ -65,6 +74,11 @@ export class MessageList {
     const stick = this.nearBottom();
     this.list.append(itemElement(item, me));
     if (stick) this.scrollToBottom();
+  }
+
+  /** Takes a pending message off the list (its ack came, or it was refused). */
+  removePending(id) {
+    for (const li of this.list.querySelectorAll('li.pending')) if (li.dataset.pending === id) li.remove();
   }
 
   /** Re-renders with older items on top, keeping what the reader looks at in place. */
@@ -124,8 +138,10 @@ export function typingText(names) {
 const STATUS_TEXT = {
   connecting: 'Connecting…',
   connected: 'Connected',
+  rejoining: 'Rejoining…',
   reconnecting: 'Reconnecting…',
   offline: 'Offline, retrying…',
+  disconnected: 'Disconnected',
 };
 
 export function renderStatus(statusEl, state, detail) {

@@ -1,5 +1,5 @@
 import type { Bus, BusSubscription, Envelope } from './ports/bus.js';
-import type { MessageDraft, Store } from '../store/store.js';
+import type { MessageDraft, Store } from './ports/store.js';
 import { disconnect, type Disconnect } from './disconnect.js';
 import type { Door } from './door.js';
 import { chatError, type ChatError } from './errors.js';

@@ -1,4 +1,4 @@
-import { MemoryNames } from '../../src/cluster/names-memory.js';
+import { MemoryNames } from '../../src/core/ports/names-memory.js';
 import { namesContract } from '../contracts/names-contract.js';
 
 // In one process, "two nodes" share one MemoryNames instance.

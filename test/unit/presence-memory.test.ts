@@ -1,4 +1,4 @@
-import { MemoryPresence } from '../../src/cluster/presence-memory.js';
+import { MemoryPresence } from '../../src/core/ports/presence-memory.js';
 import { presenceContract } from '../contracts/presence-contract.js';
 
 // In one process, "two nodes" share one MemoryPresence instance.

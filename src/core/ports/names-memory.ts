@@ -1,4 +1,4 @@
-import type { Names } from '../core/ports/names.js';
+import type { Names } from './names.js';
 
 /** Names for a single process: a map. Nothing expires (the process is the only node). */
 export class MemoryNames implements Names {

@@ -1,4 +1,4 @@
-import type { Presence, PresenceMember } from '../core/ports/presence.js';
+import type { Presence, PresenceMember } from './presence.js';
 
 /** Presence for a single process. Nothing expires (the process is the only node). */
 export class MemoryPresence implements Presence {

@@ -47,6 +47,8 @@ export const EnvelopeSchema = z.object({
   event: chatEvent,
   except: z.string().optional(),
   author: z.string().optional(),
+  origin: z.string().optional(),
+  quiet: z.boolean().optional(),
 });
 
 // Both directions must hold, so that a new ChatEvent variant fails to compile here until the

@@ -1,4 +1,10 @@
+import { NameRegistry } from './name-registry.js';
 import type { Bus, BusSubscription, Envelope } from './ports/bus.js';
+import type { Names } from './ports/names.js';
+import { MemoryNames } from './ports/names-memory.js';
+import type { Presence, PresenceMember } from './ports/presence.js';
+import { MemoryPresence } from './ports/presence-memory.js';
+import { isPortUnavailable } from './ports/unavailable.js';
 import type { MessageDraft, Store } from './ports/store.js';
 import { disconnect, type Disconnect } from './disconnect.js';
 import type { Door } from './door.js';
@@ -45,6 +51,14 @@ export interface ChatOptions {
    * the sender's command still succeeds. The door should have closed the failing connection.
    */
   readonly onDeliveryError?: (error: unknown, door: string) => void;
+  /** This node's id in a cluster (presence records which node holds each member). */
+  readonly nodeId?: string;
+  /** Cluster-wide names; defaults to this process only. */
+  readonly names?: Names;
+  /** Cluster-wide room membership; defaults to this process only. */
+  readonly presence?: Presence;
+  /** Told of a failure of a port in the background (a presence update, a name release) that no command waits for. */
+  readonly onPortError?: (error: unknown) => void;
   /** Timers for the room sequencers' gap waits; defaults to setTimeout. */
   readonly schedule?: Schedule;
   /** Told when messages missing from the bus were read from the store instead. */
@@ -83,9 +97,13 @@ export class Chat {
   readonly #clock: () => number;
   readonly #newId: () => string;
   readonly #sessions = new Map<string, Session>();
-  readonly #names = new Map<string, Session>();
+  readonly #names: NameRegistry;
+  readonly #presence: Presence;
+  readonly #nodeId: string;
+  readonly #onPortError: (error: unknown) => void;
   readonly #rooms = new Map<string, Room>();
   readonly #subscription: BusSubscription;
+  readonly #unlisten: Array<() => void>;
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
   #inFlight = 0;
@@ -105,7 +123,16 @@ export class Chat {
     this.#bus = options.bus;
     this.#clock = options.clock;
     this.#newId = options.newId;
+    this.#nodeId = options.nodeId ?? 'local';
+    this.#onPortError = options.onPortError ?? (() => {});
+    const names = options.names ?? new MemoryNames();
+    this.#names = new NameRegistry(names, this.#onPortError);
+    this.#presence = options.presence ?? new MemoryPresence();
     this.#subscription = this.#bus.subscribe((envelope) => this.#route(envelope));
+    this.#unlisten = [
+      this.#presence.onExpired((room, member) => this.#expired(room, member)),
+      names.onLost((_key, owner) => this.#nameLost(owner)),
+    ];
   }
 
   /** Loads the rooms the store knows, so sequence numbers continue where they stopped. */
@@ -131,7 +158,7 @@ export class Chat {
     const session = this.#sessions.get(sessionId);
     if (!session) return;
     for (const roomName of [...session.rooms]) this.#part(session, roomName, why.reason);
-    if (session.key !== null) this.#names.delete(session.key);
+    this.#names.release(session);
     this.#sessions.delete(sessionId);
   }
 
@@ -199,12 +226,14 @@ export class Chat {
     msg: (s, c) => this.#privateMessage(s, c.to, c.text, c.action ?? false),
     nick: (s, c) => this.#rename(s, c.name),
     topic: (s, c) => this.#topic(s, this.#roomKey(c.room), c.text),
-    who: (_s, c) => {
+    who: async (_s, c) => {
       const room = checkRoom(c.room);
       if ('error' in room) return fail(room.error);
-      return ok({ type: 'who', room: room.room, users: this.members(room.room) ?? [] });
+      const users = await this.membersOf(room.room);
+      if (!Array.isArray(users)) return fail(users);
+      return ok({ type: 'who', room: room.room, users });
     },
-    rooms: (_s, c) => ok({ type: 'rooms', ...this.roomsPage(c.limit, c.after) }),
+    rooms: async (_s, c) => ok({ type: 'rooms', ...(await this.roomsPage(c.limit, c.after)) }),
     history: async (_s, c) => {
       const room = checkRoom(c.room);
       if ('error' in room) return fail(room.error);
@@ -225,29 +254,68 @@ export class Chat {
     const since = this.#clock() - this.#roomRetentionMs;
     const rooms: RoomSummary[] = [];
     for (const room of this.#rooms.values()) {
-      if (room.members.size === 0 && (room.lastTs === null || room.lastTs < since)) continue;
-      rooms.push({ name: room.name, topic: room.topic, members: room.members.size, lastActivity: room.lastTs });
+      if (room.roster.size === 0 && (room.lastTs === null || room.lastTs < since)) continue;
+      rooms.push({ name: room.name, topic: room.topic, members: room.roster.size, lastActivity: room.lastTs });
     }
     return rooms.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** One page of `listRooms`: rooms named after `after`, at most `limit` (bounded by MAX_ROOMS_PAGE). */
-  roomsPage(limit = MAX_ROOMS_PAGE, after?: string): { rooms: RoomSummary[]; next: string | null } {
+  /**
+   * One page of the room list: rooms named after `after`, at most `limit` (bounded by
+   * MAX_ROOMS_PAGE). Rooms other nodes stored since this one started are learned from the
+   * store; member counts come from presence, so they count every node's members.
+   */
+  async roomsPage(limit = MAX_ROOMS_PAGE, after?: string): Promise<{ rooms: RoomSummary[]; next: string | null }> {
     const size = Math.max(1, Math.min(MAX_ROOMS_PAGE, Math.floor(Number.isFinite(limit) ? limit : MAX_ROOMS_PAGE)));
+    await this.#learnStoredRooms();
     const all = this.listRooms();
     const start = after === undefined ? 0 : all.findIndex((room) => room.name > after);
-    const rooms = start < 0 ? [] : all.slice(start, start + size);
+    let rooms = start < 0 ? [] : all.slice(start, start + size);
     const more = start >= 0 && start + size < all.length;
-    return { rooms, next: more ? (rooms[rooms.length - 1]?.name ?? null) : null };
+    const next = more ? (rooms[rooms.length - 1]?.name ?? null) : null;
+    try {
+      const counts = await this.#presence.counts(rooms.map((room) => room.name));
+      rooms = rooms.map((room) => ({ ...room, members: Math.max(room.members, counts.get(room.name) ?? 0) }));
+    } catch (error) {
+      // The counts this node knows are still a useful answer while presence is unreachable.
+      if (!isPortUnavailable(error)) throw error;
+    }
+    return { rooms, next };
   }
 
-  /** The room's members in order of joining, or null if there is no such room. */
+  async #learnStoredRooms(): Promise<void> {
+    let records;
+    try {
+      records = await this.#store.loadRooms();
+    } catch (error) {
+      this.#onPortError(error);
+      return;
+    }
+    for (const record of records) {
+      if (!this.#rooms.has(record.name)) this.#rooms.set(record.name, this.#newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
+    }
+  }
+
+  /**
+   * The room's members on every node, in the order this node learned of them, or null if
+   * this node knows no such room. Complete for rooms with members on this node; see membersOf.
+   */
   members(roomName: string): UserRef[] | null {
     const room = this.#rooms.get(roomName);
     if (!room) return null;
-    const users: UserRef[] = [];
-    for (const member of room.members) users.push(member.ref);
-    return users;
+    return [...room.roster.values()];
+  }
+
+  /** The room's members on every node, asking presence when this node has no member there. */
+  async membersOf(roomName: string): Promise<UserRef[] | ChatError> {
+    const room = this.#rooms.get(roomName);
+    if (room && room.members.size > 0) return [...room.roster.values()];
+    try {
+      return (await this.#presence.members(roomName)).map((member) => ({ id: member.id, name: member.name }));
+    } catch (error) {
+      if (isPortUnavailable(error)) return chatError('bus_unavailable');
+      throw error;
+    }
   }
 
   roomExists(roomName: string): boolean {
@@ -270,9 +338,14 @@ export class Chat {
   async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat', clientId?: string): Promise<Outcome> {
     const name = checkName(author);
     if ('error' in name) return fail(name.error);
-    if (this.#names.has(foldName(name.name))) {
-      return fail(chatError('name_taken', `"${name.name}" is a connected user's name.`));
+    let held: boolean;
+    try {
+      held = await this.#names.held(foldName(name.name));
+    } catch (error) {
+      if (isPortUnavailable(error)) return fail(chatError('bus_unavailable'));
+      throw error;
     }
+    if (held) return fail(chatError('name_taken', `"${name.name}" is a connected user's name.`));
     const room = checkRoom(roomName);
     if ('error' in room) return fail(room.error);
     if (this.#closing) return fail(chatError('shutting_down'));
@@ -303,6 +376,7 @@ export class Chat {
   }
 
   close(): void {
+    for (const unlisten of this.#unlisten) unlisten();
     void this.#subscription.close();
   }
 
@@ -312,26 +386,29 @@ export class Chat {
     if (session.name !== null) return fail(chatError('already_registered'));
     const firstRoom = checkRoom(room ?? this.defaultRoom);
     if ('error' in firstRoom) return fail(firstRoom.error);
-    const claimed = this.#claimName(session, raw);
+    const claimed = await this.#claimName(session, raw);
     if (claimed) return fail(claimed);
     const joined = await this.#join(session, firstRoom.room);
     if (!joined.ok || joined.reply.type !== 'joined') return joined;
     return ok({ type: 'registered', name: session.name ?? '', joined: joined.reply });
   }
 
-  #claimName(session: Session, raw: string): ChatError | null {
+  async #claimName(session: Session, raw: string): Promise<ChatError | null> {
     const checked = checkName(raw);
     if ('error' in checked) return checked.error;
     const key = foldName(checked.name);
-    const holder = this.#names.get(key);
-    if (holder && holder !== session) {
-      return chatError('name_taken', `Name "${checked.name}" is already taken.`);
-    }
-    if (session.key !== null) this.#names.delete(session.key);
-    session.name = checked.name;
+    const claimed = await this.#names.claim(session, key);
+    if (claimed === 'taken') return chatError('name_taken', `Name "${checked.name}" is already taken.`);
+    if (claimed === 'unavailable') return chatError('bus_unavailable');
     session.key = key;
+    if (!this.#sessions.has(session.id)) {
+      // The session ended while the name was being claimed.
+      this.#names.release(session);
+      return chatError('bad_request', 'This session has ended.');
+    }
+    session.name = checked.name;
     session.ref = { id: session.id, name: checked.name };
-    this.#names.set(key, session);
+    for (const roomName of session.rooms) this.#rooms.get(roomName)?.roster.set(session.id, session.ref);
     return null;
   }
 
@@ -348,30 +425,83 @@ export class Chat {
       room = this.#newRoom(name, '', 0, null);
       this.#rooms.set(name, room);
     }
+    const first = fresh && room.members.size === 0;
     if (fresh) {
       room.add(session);
       session.rooms.add(name);
-      if (room.members.size <= this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: session.ref }, except: session.id });
+      const refused = await this.#enter(room, session, first);
+      if (refused) {
+        if (session.rooms.delete(name)) room.remove(session);
+        if (room.members.size === 0) void this.#subscription.unwatch(name);
+        return fail(refused);
+      }
+      const quiet = room.roster.size > this.#presenceLimit;
+      this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: session.ref }, except: session.id, quiet });
     }
-    const history = this.#historyOnJoin > 0 && room.lastSeq > 0 ? await this.history(name, { limit: this.#historyOnJoin }) : [];
+    // A node that had no member here heard nothing of the room: its numbers restart from what
+    // the newcomer is shown, so later messages are neither missed nor repeated.
+    const wanted = first ? Math.max(1, this.#historyOnJoin) : this.#historyOnJoin;
+    const recent = wanted > 0 && (first || room.lastSeq > 0) ? await this.history(name, { limit: wanted }) : [];
+    const history = Array.isArray(recent) ? recent : [];
+    const newest = history[history.length - 1];
+    if (first && newest) room.sequencer.advanceTo(newest.seq);
     const reply: JoinedReply = {
       type: 'joined',
       room: name,
       topic: room.topic,
-      users: this.members(name) ?? [],
-      history: Array.isArray(history) ? history : [],
+      users: [...room.roster.values()],
+      history: history.slice(-this.#historyOnJoin),
       fresh,
     };
     return ok(reply);
+  }
+
+  /**
+   * Makes the session a member in every node's eyes: the node listens to the room (first local
+   * member) and presence records the member. Returns why not, when the cluster is unreachable.
+   */
+  async #enter(room: Room, session: Session, first: boolean): Promise<ChatError | null> {
+    const member: PresenceMember = { id: session.id, name: session.name ?? '', node: this.#nodeId };
+    let everyone: PresenceMember[] | null = null;
+    try {
+      if (first) await this.#subscription.watch(room.name);
+      await this.#presence.join(room.name, member);
+      if (first) everyone = await this.#presence.members(room.name);
+    } catch (error) {
+      if (isPortUnavailable(error)) return chatError('bus_unavailable');
+      throw error;
+    }
+    if (!session.rooms.has(room.name)) return chatError('bad_request', 'This session has ended.');
+    if (everyone) {
+      // Presence's joining order, with this node's own members as this node knows them.
+      const local = new Map([...room.members].map((s) => [s.id, s.ref] as const));
+      room.roster.clear();
+      for (const m of everyone) {
+        if (m.node !== this.#nodeId) room.roster.set(m.id, { id: m.id, name: m.name });
+        else if (local.has(m.id)) room.roster.set(m.id, local.get(m.id) as UserRef);
+      }
+      for (const [id, ref] of local) if (!room.roster.has(id)) room.roster.set(id, ref);
+    }
+    return null;
   }
 
   #part(session: Session, roomName: string, reason: string): void {
     const room = this.#rooms.get(roomName);
     session.rooms.delete(roomName);
     if (!room) return;
+    const quiet = room.roster.size > this.#presenceLimit;
     room.remove(session);
-    if (room.members.size < this.#presenceLimit) this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: session.ref, reason } });
+    this.#background(this.#presence.leave(roomName, session.id));
+    this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: session.ref, reason }, quiet });
+    if (room.members.size === 0) this.#background(this.#subscription.unwatch(roomName));
     if (room.members.size === 0 && room.lastSeq === 0 && roomName !== this.defaultRoom) this.#rooms.delete(roomName);
+  }
+
+  /** A port call no command waits for: an outage is expected (the port recovers), anything else is reported. */
+  #background(work: Promise<unknown>): void {
+    work.catch((error: unknown) => {
+      if (!isPortUnavailable(error)) this.#onPortError(error);
+    });
   }
 
   /**
@@ -390,6 +520,9 @@ export class Chat {
     const checked = this.#cleanText(kind === 'topic' ? singleLine(raw) : raw);
     if ('error' in checked) return fail(checked.error);
     const text = checked.text;
+    // Stored but unannounced to the other nodes would be worse than refused: they would learn of
+    // it only at the next message.
+    if (this.#bus.state === 'down') return fail(chatError('bus_unavailable'));
     let room = this.#rooms.get(roomName);
     if (!room) {
       room = this.#newRoom(roomName, '', 0, null);
@@ -412,27 +545,44 @@ export class Chat {
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));
     }
-    this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id });
+    const envelope: Envelope = { audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id };
+    // This node's members get it now, whatever the bus does; the bus's copy is then a repeat
+    // that the room's sequencer drops.
+    this.#route(envelope);
+    this.#publish(envelope);
     return ok({ type: 'sent', message });
   }
 
-  #privateMessage(session: Session, to: string, raw: string, action: boolean): Outcome {
-    const target = this.#names.get(foldName(to.trim()));
-    if (!target || target.name === null) return fail(chatError('no_such_user', `No user is called "${to}".`));
+  async #privateMessage(session: Session, to: string, raw: string, action: boolean): Promise<Outcome> {
+    const key = foldName(to.trim());
+    const here = this.#names.local(key);
+    let exists = here !== undefined;
+    if (!exists) {
+      try {
+        exists = await this.#names.held(key);
+      } catch (error) {
+        if (isPortUnavailable(error)) return fail(chatError('bus_unavailable'));
+        throw error;
+      }
+    }
+    const shown = checkName(to);
+    if (!exists || 'error' in shown) return fail(chatError('no_such_user', `No user is called "${to}".`));
     const checked = this.#cleanText(raw);
     if ('error' in checked) return fail(checked.error);
     const text = checked.text;
-    const event: ChatEvent = { type: 'private', id: this.#newId(), from: session.name ?? '', to: target.name, text, action, ts: this.#clock() };
-    this.#publish({ audience: { kind: 'user', key: target.key ?? '' }, event });
-    return ok({ type: 'private_sent', id: event.id, to: target.name, ts: event.ts });
+    const toName = here?.name ?? shown.name;
+    const event: ChatEvent = { type: 'private', id: this.#newId(), from: session.name ?? '', to: toName, text, action, ts: this.#clock() };
+    this.#publish({ audience: { kind: 'user', key }, event });
+    return ok({ type: 'private_sent', id: event.id, to: toName, ts: event.ts });
   }
 
-  #rename(session: Session, raw: string): Outcome {
+  async #rename(session: Session, raw: string): Promise<Outcome> {
     const from = session.name ?? '';
-    const refused = this.#claimName(session, raw);
+    const refused = await this.#claimName(session, raw);
     if (refused) return fail(refused);
     const to = session.name ?? '';
     if (from !== to) {
+      for (const room of session.rooms) this.#background(this.#presence.join(room, { id: session.id, name: to, node: this.#nodeId }));
       this.#publish({ audience: { kind: 'rooms', rooms: [...session.rooms] }, event: { type: 'rename', from, to, id: session.id } });
     }
     return ok({ type: 'renamed', from, to });
@@ -465,12 +615,48 @@ export class Chat {
   // ---- routing ----------------------------------------------------------------------------
 
   #publish(envelope: Envelope): void {
-    this.#bus.publish(envelope);
+    this.#background(this.#bus.publish({ ...envelope, origin: this.#nodeId }));
+  }
+
+  /** A member of a node that died, reported once cluster-wide by presence: the others are told it left. */
+  #expired(roomName: string, member: PresenceMember): void {
+    const user = { id: member.id, name: member.name };
+    this.#rooms.get(roomName)?.roster.delete(member.id);
+    this.#names.releaseFor(foldName(member.name), member.id);
+    this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user, reason: 'Lost connection to its server' } });
+  }
+
+  /** Someone else took this session's name while this node was cut off: the session cannot keep it. */
+  #nameLost(owner: string): void {
+    const session = this.#sessions.get(owner);
+    if (!session) return;
+    const why = disconnect('replaced', 'Your name was taken while this server was cut off from the others.');
+    this.#deliver(session.door, { type: 'disconnect', ...why }, new Set([session.link]));
+    this.disconnect(owner, why);
+  }
+
+  /** Keeps this node's view of another node's members in step with their joins, leaves and renames. */
+  #applyRoster(envelope: Envelope): void {
+    if (envelope.origin === this.#nodeId) return;
+    const { audience, event } = envelope;
+    if (audience.kind === 'room') {
+      const room = this.#rooms.get(audience.room);
+      if (!room || room.members.size === 0) return;
+      if (event.type === 'join') room.roster.set(event.user.id, event.user);
+      else if (event.type === 'leave') room.roster.delete(event.user.id);
+    } else if (audience.kind === 'rooms' && event.type === 'rename') {
+      for (const name of audience.rooms) {
+        const room = this.#rooms.get(name);
+        if (room?.roster.has(event.id)) room.roster.set(event.id, { id: event.id, name: event.to });
+      }
+    }
   }
 
   /** Delivers an envelope from the bus to this node's sessions. */
   #route(envelope: Envelope): void {
     const { audience, event } = envelope;
+    if (event.type !== 'message') this.#applyRoster(envelope);
+    if (envelope.quiet) return;
     switch (audience.kind) {
       case 'room': {
         const room = this.#rooms.get(audience.room);
@@ -487,7 +673,7 @@ export class Chat {
         return;
       }
       case 'user': {
-        const session = this.#names.get(audience.key);
+        const session = this.#names.local(audience.key);
         if (session) this.#deliver(session.door, event, new Set([session.link]));
         return;
       }

@@ -20,6 +20,7 @@ export const ERRORS = {
   line_too_long: { status: 413, text: 'The line is too long.' },
   too_many_rooms: { status: 429, text: 'You are in too many rooms.' },
   store_unavailable: { status: 503, text: 'History storage is unavailable.' },
+  bus_unavailable: { status: 503, text: 'The chat cannot reach its other nodes right now; try again shortly.' },
   shutting_down: { status: 503, text: 'The server is shutting down.' },
   internal_error: { status: 500, text: 'Something went wrong on the server; the connection is being closed.' },
 } as const;

@@ -16,6 +16,10 @@ export interface Envelope {
   readonly except?: string;
   /** Session id of the author of a message, for doors that do not echo a sender's own lines. */
   readonly author?: string;
+  /** The node that published it: a node's own view of its sessions is never changed by its echo. */
+  readonly origin?: string;
+  /** Updates every node's view of the room (a join or leave in a big room) without a notice to its members. */
+  readonly quiet?: boolean;
 }
 
 /** 'down': the bus cannot publish or receive; sends are refused with `bus_unavailable`. */

@@ -21,6 +21,7 @@ export const ERRORS = {
   too_many_rooms: { status: 429, text: 'You are in too many rooms.' },
   store_unavailable: { status: 503, text: 'History storage is unavailable.' },
   shutting_down: { status: 503, text: 'The server is shutting down.' },
+  internal_error: { status: 500, text: 'Internal error; the connection is being closed.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

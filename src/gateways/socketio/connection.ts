@@ -27,7 +27,15 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
 
   // The closures below share one scope holding only `deps` and `link`: three small functions
   // per connection, whatever the number of request kinds.
-  socket.conn.on('packetCreate', (packet: EnginePacket) => deps.door.packetQueued(link, packet));
+  // Runs inside socket.io's broadcast loop: a throw here would stop delivery to the sockets
+  // after this one, so a failure closes this socket only.
+  socket.conn.on('packetCreate', (packet: EnginePacket) => {
+    try {
+      deps.door.packetQueued(link, packet);
+    } catch (error) {
+      deps.door.fail(link, error, 'packetCreate');
+    }
+  });
 
   // Every incoming event, known or not, before socket.io's own dispatch, to the one runner
   // (runner.ts). socket.io has already appended the ack callback, if any, to `args`.

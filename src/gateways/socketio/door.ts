@@ -97,6 +97,12 @@ export class SocketDoor implements Door<SocketLink> {
     if (countPacket(link, packet, this.#maxQueued) && !link.closing) this.kick(link, disconnect('slow_reader'));
   }
 
+  /** Something unexpected happened for this socket (a bug, not a chat error): log it, close it only. */
+  fail(link: SocketLink, error: unknown, where: string): void {
+    this.#logger.error({ err: error, session: link.sessionId, where }, 'Socket.IO connection failed; closing it');
+    this.kick(link, disconnect('internal_error'));
+  }
+
   deliver(event: ChatEvent, to: ReadonlySet<SocketLink>, except?: SocketLink): void {
     switch (event.type) {
       case 'disconnect':

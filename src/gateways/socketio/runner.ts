@@ -60,9 +60,8 @@ async function runOne(deps: RunnerDeps, ctx: RequestContext, name: string, route
 }
 
 function unexpected(deps: RunnerDeps, link: SocketLink, event: string | null, error: unknown, ack: Ack | undefined): void {
-  deps.logger.error({ err: error, session: link.sessionId, event }, 'Socket.IO request failed; closing the connection');
   if (ack !== undefined) ack(errorAnswer(chatError('internal_error')));
-  deps.door.kick(link, disconnect('internal_error'));
+  deps.door.fail(link, error, event === null ? 'request' : `request ${event}`);
 }
 
 function errorAnswer(error: ChatError): { ok: false; error: { code: string; text: string } } {

@@ -7,6 +7,7 @@ import { ConfigSchema, type Config } from '../../src/config.js';
 import { Chat } from '../../src/core/chat.js';
 import { attachSocketGateway, type SocketGateway } from '../../src/gateways/socketio/index.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import type { Store } from '../../src/store/store.js';
 
 export interface GatewayFixture {
   readonly chat: Chat;
@@ -16,9 +17,9 @@ export interface GatewayFixture {
 }
 
 /** The Socket.IO door alone on a loopback port, over a memory store: its parts stay reachable for fault injection. */
-export async function startSocketGateway(overrides: Partial<Config> = {}): Promise<GatewayFixture> {
+export async function startSocketGateway(overrides: Partial<Config> = {}, store: Store = new MemoryStore()): Promise<GatewayFixture> {
   const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, ...overrides });
-  const chat = await Chat.create({ store: new MemoryStore(), bus: new LocalBus(), clock: Date.now, newId: randomUUID });
+  const chat = await Chat.create({ store, bus: new LocalBus(), clock: Date.now, newId: randomUUID });
   const http: HttpServer = createServer();
   const gateway = attachSocketGateway({ httpServer: http, chat, config, logger: pino({ level: 'silent' }) });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -59,6 +59,8 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
     door,
     close: () => {
       closed ??= (async () => {
+        // Requests still running at shutdown are answered before their socket's goodbye.
+        await door.goodbyesSent(CLOSE_GRACE_MS);
         door.close();
         const sockets = [...io.of('/').sockets.values()];
         // Each socket closes once its queued output (the goodbye) is written...

@@ -398,7 +398,7 @@ export class Chat {
     let message: ChatMessage;
     try {
       const appended = await this.#store.append(draft);
-      if (appended.duplicate) return ok({ type: 'sent', message: appended.message });
+      if (appended.duplicate) return ok({ type: 'sent', message: appended.message, replayed: true });
       message = appended.message;
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));

@@ -4,7 +4,7 @@ import type { Chat } from '../../../core/chat.js';
 import { chatError } from '../../../core/errors.js';
 import { checkRoom } from '../../../core/names.js';
 import { HttpError } from '../errors.js';
-import { ErrorSchema, RoomParams, RoomSummarySchema, RoomsReply, UsersReply } from '../schemas.js';
+import { ErrorSchema, RoomParams, RoomSummarySchema, RoomsQuerySchema, RoomsReply, UsersReply } from '../schemas.js';
 
 type Params = { Params: z.output<typeof RoomParams> };
 
@@ -20,10 +20,17 @@ export function existingRoom(chat: Chat, raw: string): string {
 }
 
 export function roomRoutes(app: FastifyInstance, chat: Chat): void {
-  app.get(
+  app.get<{ Querystring: z.output<typeof RoomsQuerySchema> }>(
     '/api/rooms',
-    { schema: { tags: ['rooms'], summary: 'Every room with its topic, member count and last activity', response: { 200: RoomsReply } } },
-    async () => ({ rooms: chat.listRooms() }),
+    {
+      schema: {
+        tags: ['rooms'],
+        summary: 'The rooms with their topic, member count and last activity, a page at a time',
+        querystring: RoomsQuerySchema,
+        response: { 200: RoomsReply, 400: ErrorSchema },
+      },
+    },
+    async (request) => chat.roomsPage(request.query.limit, request.query.after),
   );
 
   app.get<Params>(

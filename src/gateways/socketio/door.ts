@@ -154,7 +154,8 @@ export class SocketDoor implements Door<SocketLink> {
   kick(link: SocketLink, why: Disconnect): void {
     if (link.closing) return;
     link.markClosing();
-    this.#logger.warn({ session: link.sessionId, code: why.code, reason: why.reason }, 'closing Socket.IO connection');
+    const level = why.code === 'quit' ? 'debug' : 'warn';
+    this.#logger[level]({ session: link.sessionId, code: why.code, reason: why.reason }, 'closing Socket.IO connection');
     queueMicrotask(() => {
       this.#chat.disconnect(link.sessionId, why);
       if (why.code === 'slow_reader') {

@@ -118,3 +118,13 @@ describe('line breaks', () => {
     watcher.close();
   });
 });
+
+describe('malformed URLs', () => {
+  it('a broken %-escape in the path is a JSON bad_request like any other 4xx', async () => {
+    for (const path of ['/api/rooms/%zz', '/api/rooms/%/messages', '/api/rooms/%E0%A4%A/users']) {
+      const res = await fetch(base + path);
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'bad_request', message: expect.any(String) } });
+    }
+  });
+});

@@ -39,6 +39,17 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     bodyLimit: maxPacketBytes(config),
     // Keep-alive connections must not hold the server open at shutdown.
     forceCloseConnections: true,
+    // Errors Fastify raises before routing (a malformed %-escape in the path) bypass the error
+    // handler; they get the same JSON error body as every other 4xx.
+    frameworkErrors: (error, request, reply) => {
+      const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+      if (status >= 400 && status < 500) {
+        void sendError(reply, status, 'bad_request', error.message);
+        return;
+      }
+      logger.error({ err: error, url: request.url, method: request.method }, 'HTTP request failed before routing');
+      void sendError(reply, 500, 'internal', 'Internal server error.');
+    },
   });
 
   registerErrorHandling(app, logger);

@@ -128,3 +128,15 @@ describe('malformed URLs', () => {
     }
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the room list paging and the Idempotency-Key header', async () => {
+    const doc = (await call('GET', '/api/openapi.json')).json as { paths: Record<string, Record<string, any>> };
+    const params = (op: any): string[] => (op?.parameters as Array<{ in: string; name: string }>).map((p) => `${p.in}:${p.name}`);
+    expect(params(doc.paths['/api/rooms']?.get)).toEqual(expect.arrayContaining(['query:limit', 'query:after']));
+    expect(doc.paths['/api/rooms']?.get?.responses?.['200']?.content?.['application/json']?.schema?.required).toEqual(expect.arrayContaining(['rooms', 'next']));
+    const postOp = doc.paths['/api/rooms/{room}/messages']?.post;
+    expect(params(postOp)).toEqual(expect.arrayContaining(['header:idempotency-key']));
+    expect(Object.keys(postOp?.responses ?? {})).toEqual(expect.arrayContaining(['200', '201']));
+  });
+});

@@ -3,9 +3,16 @@ import { chatError, type ChatError } from '../../core/errors.js';
 import type { Reply } from '../../core/types.js';
 import { HELP, parseSlash } from '../../protocol/slash.js';
 import { errorLine, helpLines, replyLines } from '../../protocol/text.js';
-import { joinRoom } from './classic.js';
+import { chatMessage, joinRoom } from './classic.js';
 import { notice } from './encode.js';
 import { done, execute, failed, type RequestContext, type Result } from './request.js';
+
+/** A classic `chatMessage` line: a slash command, or chat (`//text` says `/text`). */
+export function classicLine(ctx: RequestContext, line: string): Promise<Result> {
+  if (line.startsWith('//')) return chatMessage(ctx, line.slice(1));
+  if (line.startsWith('/')) return classicSlash(ctx, line);
+  return chatMessage(ctx, line);
+}
 
 /**
  * Slash commands typed into a classic client (`chatMessage "/who"`), as every door runs them

@@ -1,7 +1,6 @@
 import { chatError } from '../../core/errors.js';
 import { checkRoom, foldName } from '../../core/names.js';
 import type { Outcome } from '../../core/types.js';
-import { classicSlash } from './classic-slash.js';
 import { notice, wireMessage } from './encode.js';
 import { done, execute, failed, type RequestContext, type Result } from './request.js';
 
@@ -38,14 +37,9 @@ export async function joinRoom(ctx: RequestContext, username: string, rawRoom: s
   return done({ room: target.room, name: chat.nameOf(link.sessionId) });
 }
 
-/**
- * Classic `chatMessage "text"`: said in the room of the last `joinRoom`. A line starting with
- * `/` is a slash command (classic-slash.ts); `//` sends the rest, starting with `/`, as chat.
- */
-export async function chatMessage(ctx: RequestContext, raw: string): Promise<Result> {
+/** Classic `chatMessage "text"` as chat: said in the room of the last `joinRoom` (slash commands: classic-slash.ts). */
+export async function chatMessage(ctx: RequestContext, text: string): Promise<Result> {
   const { chat, link } = ctx;
-  if (raw.startsWith('/') && !raw.startsWith('//')) return classicSlash(ctx, raw);
-  const text = raw.startsWith('//') ? raw.slice(1) : raw;
   if (chat.nameOf(link.sessionId) === null) return failed(chatError('not_registered', 'Join a room first (joinRoom).'));
   if (link.classicRoom === null) return failed(chatError('not_in_room', 'Join a room first (joinRoom).'));
   const sent = await execute(ctx, { type: 'say', room: link.classicRoom, text });

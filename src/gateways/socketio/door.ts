@@ -180,7 +180,11 @@ export class SocketDoor implements Door<SocketLink> {
     this.#sayGoodbye(open.filter((link) => !link.busy), why);
     for (const link of open) {
       if (!link.busy) continue;
-      const late = link.whenIdle().then(() => this.#sayGoodbye([link], why));
+      // A rejected queue is a bug already logged by the runner; the gateway's close still closes the socket.
+      const late = link.whenIdle().then(
+        () => this.#sayGoodbye([link], why),
+        (error: unknown) => this.#logger.error({ err: error, session: link.sessionId }, 'Socket.IO request queue failed at shutdown'),
+      );
       this.#lateGoodbyes.add(late);
       void late.finally(() => this.#lateGoodbyes.delete(late));
     }

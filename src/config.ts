@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
   presenceNoticeLimit: z.coerce.number().int().min(0).default(500).describe('PRESENCE_NOTICE_LIMIT: rooms larger than this do not announce each join and leave'),
   console: bool.default(true).describe('CONSOLE: read operator lines from standard input'),
   corsOrigin: z.string().default('').describe('CORS_ORIGIN: comma-separated allowed origins; empty = same origin only'),
+  allowedHosts: z
+    .string()
+    .default('')
+    .describe('ALLOWED_HOSTS: comma-separated host names (port optional) browsers may reach the web door under, besides localhost, 127.0.0.1, ::1 and HOST; * = any'),
   durability: z.enum(['full', 'normal']).default('full').describe('DURABILITY: full = fsync each batch; normal = WAL without fsync'),
   commitWindowMs: z.coerce.number().min(0).max(100).default(2).describe('COMMIT_WINDOW_MS: how long messages may wait to share one commit'),
   redisUrl: z
@@ -80,6 +84,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   presenceNoticeLimit: 'PRESENCE_NOTICE_LIMIT',
   console: 'CONSOLE',
   corsOrigin: 'CORS_ORIGIN',
+  allowedHosts: 'ALLOWED_HOSTS',
   durability: 'DURABILITY',
   commitWindowMs: 'COMMIT_WINDOW_MS',
   redisUrl: 'REDIS_URL',
@@ -152,4 +157,19 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
 /** Allowed CORS origins, parsed from the comma-separated setting. */
 export function corsOrigins(config: Config): string[] {
   return config.corsOrigin.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Host names a browser may always use: the loopback ones. */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'] as const;
+
+/**
+ * The Host values (name, or name:port) that browser requests to the web door may carry: the
+ * loopback names, HOST when it names one address (not 0.0.0.0 or ::), and ALLOWED_HOSTS.
+ * `['*']` when ALLOWED_HOSTS is `*` (no check).
+ */
+export function allowedHosts(config: Config): string[] {
+  const listed = config.allowedHosts.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (listed.includes('*')) return ['*'];
+  const bound = config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host];
+  return [...new Set([...LOOPBACK_HOSTS, ...bound, ...listed])];
 }

@@ -306,6 +306,20 @@ export class Chat {
     return [...room.roster.values()];
   }
 
+  /**
+   * One room as every node sees it (members counted across nodes), or null if no node has it:
+   * neither stored messages nor members. The default room always exists.
+   */
+  async findRoom(roomName: string): Promise<RoomSummary | null> {
+    if (!this.#rooms.has(roomName)) await this.#learnStoredRooms();
+    const users = await this.membersOf(roomName);
+    const members = Array.isArray(users) ? users.length : 0;
+    const room = this.#rooms.get(roomName);
+    const stored = room !== undefined && room.lastSeq > 0;
+    if (!stored && members === 0 && roomName !== this.defaultRoom) return null;
+    return { name: roomName, topic: room?.topic ?? '', members, lastActivity: room?.lastTs ?? null };
+  }
+
   /** The room's members on every node, asking presence when this node has no member there. */
   async membersOf(roomName: string): Promise<UserRef[] | ChatError> {
     const room = this.#rooms.get(roomName);
@@ -540,7 +554,7 @@ export class Chat {
     let message: ChatMessage;
     try {
       const appended = await this.#store.append(draft);
-      if (appended.duplicate) return ok({ type: 'sent', message: appended.message });
+      if (appended.duplicate) return ok({ type: 'sent', message: appended.message, replayed: true });
       message = appended.message;
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));

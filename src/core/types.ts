@@ -90,7 +90,8 @@ export type Reply =
   | { readonly type: 'registered'; readonly name: string; readonly joined: JoinedReply }
   | JoinedReply
   | { readonly type: 'left'; readonly room: string }
-  | { readonly type: 'sent'; readonly message: ChatMessage }
+  /** `replayed`: a retry (same client id) answered with the first send's message. */
+  | { readonly type: 'sent'; readonly message: ChatMessage; readonly replayed?: boolean }
   | { readonly type: 'private_sent'; readonly id: string; readonly to: string; readonly ts: number }
   | { readonly type: 'renamed'; readonly from: string; readonly to: string }
   | { readonly type: 'topic'; readonly room: string; readonly topic: string; readonly message?: ChatMessage }

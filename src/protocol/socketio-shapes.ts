@@ -36,7 +36,8 @@ export const RICH_REQUESTS = {
   history: z.object({ room, before: seq.optional(), after: seq.optional(), limit: z.number().int().min(1).max(500).optional() }),
   msg: z.object({ to: name.min(1), text, action: z.boolean().optional() }),
   typing: z.object({ room }),
-  rooms: z.object({}).optional(),
+  /** One page of the room list by name: `after` is the previous page's `next`; `limit` at most 200 (the core's MAX_ROOMS_PAGE). */
+  rooms: z.object({ limit: z.number().int().min(1).max(200).optional(), after: room.optional() }).optional(),
   who: z.object({ room }),
   nick: z.object({ name }),
   topic: z.object({ room, text: text.optional() }),
@@ -111,7 +112,7 @@ export interface RichReplies {
   history: { room: string; messages: ChatMessage[] };
   msg: { id: string; to: string; ts: number };
   typing: Record<string, never>;
-  rooms: { rooms: RoomSummary[] };
+  rooms: { rooms: RoomSummary[]; next: string | null };
   who: { room: string; users: WireUser[] };
   nick: { from: string; to: string };
   topic: { room: string; topic: string };

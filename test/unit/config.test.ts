@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDotenv } from '../../src/config.js';
+import { allowedHosts, ConfigError, loadConfig, parseDotenv } from '../../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,5 +86,19 @@ describe('loadConfig', () => {
 
   it('parses .env lines', () => {
     expect(parseDotenv("# c\nexport A=1\nB='two words'\nC=x # note\nbad line\n")).toEqual({ A: '1', B: 'two words', C: 'x' });
+  });
+
+  it('reads ALLOWED_HOSTS: loopback names always, HOST when it names one address, the list, or * for any', () => {
+    const none = join(dir, 'none');
+    expect(allowedHosts(loadConfig({}, {}, none))).toEqual(['localhost', '127.0.0.1', '::1']);
+    expect(allowedHosts(loadConfig({}, { ALLOWED_HOSTS: ' chat.example , other.example:8443,', HOST: '10.0.0.5' }, none))).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      '10.0.0.5',
+      'chat.example',
+      'other.example:8443',
+    ]);
+    expect(allowedHosts(loadConfig({}, { ALLOWED_HOSTS: 'a.example,*' }, none))).toEqual(['*']);
   });
 });

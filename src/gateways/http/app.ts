@@ -1,11 +1,12 @@
 import fastifyCors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { corsOrigins, type Config } from '../../config.js';
+import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
 import type { Store } from '../../store/store.js';
 import { maxPacketBytes } from '../socketio/index.js';
-import { registerErrorHandling } from './errors.js';
+import { HostCheck } from './allowed-hosts.js';
+import { registerErrorHandling, sendError } from './errors.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -38,10 +39,28 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     bodyLimit: maxPacketBytes(config),
     // Keep-alive connections must not hold the server open at shutdown.
     forceCloseConnections: true,
+    // Errors Fastify raises before routing (a malformed %-escape in the path) bypass the error
+    // handler; they get the same JSON error body as every other 4xx.
+    frameworkErrors: (error, request, reply) => {
+      const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+      if (status >= 400 && status < 500) {
+        void sendError(reply, status, 'bad_request', error.message);
+        return;
+      }
+      logger.error({ err: error, url: request.url, method: request.method }, 'HTTP request failed before routing');
+      void sendError(reply, 500, 'internal', 'Internal server error.');
+    },
   });
 
   registerErrorHandling(app, logger);
   registerSecurityHeaders(app);
+  // Before CORS and the routes: a browser request under a host we do not serve is refused.
+  const hosts = new HostCheck(allowedHosts(config));
+  app.addHook('onRequest', async (request, reply) => {
+    if (!/^\/api(\/|\?|$)/.test(request.url) || hosts.allows(request.headers)) return;
+    logger.warn({ host: request.headers.host, origin: request.headers.origin }, 'HTTP API request refused: host not allowed (ALLOWED_HOSTS)');
+    return sendError(reply, 403, 'host_not_allowed', 'This server is not served under that host name (see ALLOWED_HOSTS).');
+  });
   const origins = corsOrigins(config);
   // Empty list: CORS stays off, so only same-origin pages may call the API from a browser.
   await app.register(fastifyCors, { origin: origins.length > 0 ? origins : false, methods: ['GET', 'HEAD', 'POST'], maxAge: 600 });

@@ -8,6 +8,7 @@ import { httpStatusOf, type ChatError, type ErrorCode } from '../../core/errors.
  */
 export const HTTP_ONLY_ERRORS = {
   not_found: 404,
+  host_not_allowed: 403,
   unsupported_media_type: 415,
   payload_too_large: 413,
   internal: 500,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ROOMS_PAGE } from '../../core/chat.js';
 import { MAX_HISTORY_LIMIT, DEFAULT_HISTORY_LIMIT } from '../../store/store.js';
 
 /**
@@ -22,6 +23,28 @@ export const HistoryQuerySchema = z
     limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(DEFAULT_HISTORY_LIMIT).describe('Page size'),
   })
   .describe('Without `after`: the newest `limit` messages before `before`. With `after`: the oldest `limit` after it.');
+
+export const RoomsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_ROOMS_PAGE).default(MAX_ROOMS_PAGE).describe(`Page size (at most ${MAX_ROOMS_PAGE})`),
+    after: z.string().min(1).max(200).optional().describe("Only rooms named after this one: the previous page's `next`"),
+  })
+  .describe('Rooms by name, one page at a time.');
+
+/**
+ * `Idempotency-Key`: 1 to 128 visible ASCII characters. A retry with the same key, author,
+ * room and text (within 24 h, across restarts) returns the first post's message.
+ */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** Loose: the other headers pass through untouched (Fastify keeps what the validator returns). */
+export const PostMessageHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY, 'must be 1 to 128 visible ASCII characters')
+    .optional()
+    .describe('Makes a retry safe: the same key, author, room and text within 24 h returns the first message (200, Idempotent-Replayed: true)'),
+});
 
 export const PostMessageBody = z.object({
   author: z.string().min(1).max(200).describe("The bot's name; refused if a connected user holds it"),
@@ -48,7 +71,10 @@ export const RoomSummarySchema = z.object({
 
 export const UserSchema = z.object({ id: z.string().describe('Session id'), name: z.string() });
 
-export const RoomsReply = z.object({ rooms: z.array(RoomSummarySchema) });
+export const RoomsReply = z.object({
+  rooms: z.array(RoomSummarySchema).describe('Sorted by name'),
+  next: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+});
 export const UsersReply = z.object({ room: z.string(), users: z.array(UserSchema) });
 export const HistoryReply = z.object({ room: z.string(), messages: z.array(MessageSchema).describe('Oldest first') });
 export const PostedReply = z.object({ message: MessageSchema });

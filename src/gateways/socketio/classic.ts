@@ -37,7 +37,7 @@ export async function joinRoom(ctx: RequestContext, username: string, rawRoom: s
   return done({ room: target.room, name: chat.nameOf(link.sessionId) });
 }
 
-/** Classic `chatMessage "text"`: said in the room of the last `joinRoom`. */
+/** Classic `chatMessage "text"` as chat: said in the room of the last `joinRoom` (slash commands: classic-slash.ts). */
 export async function chatMessage(ctx: RequestContext, text: string): Promise<Result> {
   const { chat, link } = ctx;
   if (chat.nameOf(link.sessionId) === null) return failed(chatError('not_registered', 'Join a room first (joinRoom).'));

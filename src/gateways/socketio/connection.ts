@@ -1,21 +1,10 @@
-import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
-import type { Chat } from '../../core/chat.js';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
-import { chatError } from '../../core/errors.js';
-import type { SocketDoor } from './door.js';
 import { SocketLink } from './link.js';
 import type { EnginePacket } from './outbuf.js';
-import { failed, type RequestContext, type Result } from './request.js';
-import { ROUTES } from './routes.js';
+import { runIncoming, type RunnerDeps } from './runner.js';
 
-/** Shared by every connection of the door: made once, not per socket. */
-export interface ConnectionDeps {
-  readonly chat: Chat;
-  readonly door: SocketDoor;
-  readonly logger: Logger;
-  readonly clock: () => number;
-}
+export type ConnectionDeps = RunnerDeps;
 
 /** What the others are told when a socket goes, by socket.io's disconnect reason. */
 const LEAVE_REASONS: Readonly<Record<string, Disconnect>> = {
@@ -25,8 +14,6 @@ const LEAVE_REASONS: Readonly<Record<string, Disconnect>> = {
   'ping timeout': disconnect('closed', 'Ping timeout'),
   'server shutting down': disconnect('shutdown'),
 };
-
-type Ack = (answer: unknown) => void;
 
 /**
  * Wires one socket: a core session, its requests (decoded and queued in order), its end.
@@ -40,13 +27,21 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
 
   // The closures below share one scope holding only `deps` and `link`: three small functions
   // per connection, whatever the number of request kinds.
-  socket.conn.on('packetCreate', (packet: EnginePacket) => deps.door.packetQueued(link, packet));
+  // Runs inside socket.io's broadcast loop: a throw here would stop delivery to the sockets
+  // after this one, so a failure closes this socket only.
+  socket.conn.on('packetCreate', (packet: EnginePacket) => {
+    try {
+      deps.door.packetQueued(link, packet);
+    } catch (error) {
+      deps.door.fail(link, error, 'packetCreate');
+    }
+  });
 
-  // Every incoming event, known or not, before socket.io's own dispatch; requests are looked
-  // up in ROUTES. socket.io has already appended the ack callback, if any, to `args`.
+  // Every incoming event, known or not, before socket.io's own dispatch, to the one runner
+  // (runner.ts). socket.io has already appended the ack callback, if any, to `args`.
   // No 'error' listener: socket.io adds a no-op one to every socket, and the door installs no
   // per-socket middleware, the only other source of that event.
-  socket.onAny((event: string, ...args: unknown[]) => onEvent(deps, link, event, args));
+  socket.onAny((...args: unknown[]) => runIncoming(deps, link, args));
 
   socket.on('disconnect', (reason: string) => {
     deps.logger.debug({ session: link.sessionId, reason }, 'Socket.IO disconnected');
@@ -54,32 +49,4 @@ export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
     deps.door.remove(link);
     deps.chat.disconnect(link.sessionId, LEAVE_REASONS[reason] ?? disconnect('closed', 'Disconnected'));
   });
-}
-
-function onEvent(deps: ConnectionDeps, link: SocketLink, event: string, args: unknown[]): void {
-  const last = args[args.length - 1];
-  const ack = typeof last === 'function' ? (args.pop() as Ack) : undefined;
-  const route = ROUTES.get(event);
-  if (route === undefined) {
-    respond(link, failed(chatError('unknown_command', `Unknown event "${event.slice(0, 64)}".`)), ack);
-    return;
-  }
-  const ctx: RequestContext = { chat: deps.chat, door: deps.door, link, clock: deps.clock };
-  const accepted = link.enqueue(
-    async () => {
-      if (link.closing) return;
-      respond(link, await route(ctx, args[0]), ack);
-    },
-    (error) => {
-      deps.logger.error({ err: error, session: link.sessionId }, 'Socket.IO request failed');
-      deps.door.kick(link, disconnect('internal_error'));
-    },
-  );
-  if (!accepted) deps.door.kick(link, disconnect('flood', 'Too many requests in flight'));
-}
-
-/** Answers in the ack when the client asked for one, else errors go out as an `error` event. */
-function respond(link: SocketLink, result: Result, ack: Ack | undefined): void {
-  if (ack) ack(result.ok ? { ok: true, ...result.data } : { ok: false, error: { code: result.error.code, text: result.error.text } });
-  else if (!result.ok) link.socket.emit('error', { code: result.error.code, text: result.error.text });
 }

@@ -56,6 +56,8 @@ export class SocketDoor implements Door<SocketLink> {
   /** Only links that were given a resume secret (Parley's own client) are here. */
   readonly #byResume = new Map<string, SocketLink>();
   readonly #roomUsers: RoomUsersScheduler;
+  /** Goodbyes waiting for a socket's running request to be answered (see `#closeAll`). */
+  readonly #lateGoodbyes = new Set<Promise<void>>();
 
   constructor(options: SocketDoorOptions) {
     this.#io = options.io;
@@ -95,6 +97,12 @@ export class SocketDoor implements Door<SocketLink> {
   /** Call from the connection's 'packetCreate': closes the link once its output passes the bound. */
   packetQueued(link: SocketLink, packet: EnginePacket): void {
     if (countPacket(link, packet, this.#maxQueued) && !link.closing) this.kick(link, disconnect('slow_reader'));
+  }
+
+  /** Something unexpected happened for this socket (a bug, not a chat error): log it, close it only. */
+  fail(link: SocketLink, error: unknown, where: string): void {
+    this.#logger.error({ err: error, session: link.sessionId, where }, 'Socket.IO connection failed; closing it');
+    this.kick(link, disconnect('internal_error'));
   }
 
   deliver(event: ChatEvent, to: ReadonlySet<SocketLink>, except?: SocketLink): void {
@@ -146,7 +154,8 @@ export class SocketDoor implements Door<SocketLink> {
   kick(link: SocketLink, why: Disconnect): void {
     if (link.closing) return;
     link.markClosing();
-    this.#logger.warn({ session: link.sessionId, code: why.code, reason: why.reason }, 'closing Socket.IO connection');
+    const level = why.code === 'quit' ? 'debug' : 'warn';
+    this.#logger[level]({ session: link.sessionId, code: why.code, reason: why.reason }, 'closing Socket.IO connection');
     queueMicrotask(() => {
       this.#chat.disconnect(link.sessionId, why);
       if (why.code === 'slow_reader') {
@@ -159,16 +168,49 @@ export class SocketDoor implements Door<SocketLink> {
     });
   }
 
+  /**
+   * Closes every given socket with the reason (the server's shutdown). Contract: a socket's
+   * requests that are still running are answered before its `bye` (the chat answers new ones
+   * `shutting_down`); `goodbyesSent` lets the gateway wait for those late goodbyes, bounded.
+   */
   #closeAll(links: ReadonlySet<SocketLink>, why: Disconnect): void {
-    const reason = why.reason;
     const open = [...links].filter((link) => !link.closing);
     // Mark first, so the leave notices of the first closed do not go to the rest.
     for (const link of open) link.markClosing();
-    const ids = open.map((link) => link.socket.id);
+    this.#sayGoodbye(open.filter((link) => !link.busy), why);
+    for (const link of open) {
+      if (!link.busy) continue;
+      // A rejected queue is a bug already logged by the runner; the gateway's close still closes the socket.
+      const late = link.whenIdle().then(
+        () => this.#sayGoodbye([link], why),
+        (error: unknown) => this.#logger.error({ err: error, session: link.sessionId }, 'Socket.IO request queue failed at shutdown'),
+      );
+      this.#lateGoodbyes.add(late);
+      void late.finally(() => this.#lateGoodbyes.delete(late));
+    }
+  }
+
+  /** The shutdown notice and `bye` to each link (one broadcast for all), then the close. */
+  #sayGoodbye(links: readonly SocketLink[], why: Disconnect): void {
+    const ids = links.map((link) => link.socket.id);
     if (ids.length === 0) return;
-    this.#io.to(ids).emit('message', notice(this.botName, reason, null, this.#clock()));
-    this.#io.to(ids).emit('bye', { reason, code: why.code });
-    for (const link of open) link.socket.disconnect(true);
+    this.#io.to(ids).emit('message', notice(this.botName, why.reason, null, this.#clock()));
+    this.#io.to(ids).emit('bye', { reason: why.reason, code: why.code });
+    for (const link of links) link.socket.disconnect(true);
+  }
+
+  /** Resolves when every goodbye held back for a running request has been sent, or after `ms`. */
+  async goodbyesSent(ms: number): Promise<void> {
+    if (this.#lateGoodbyes.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    try {
+      await Promise.race([Promise.all([...this.#lateGoodbyes]), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #sendRoomUsers(room: string): void {

@@ -1,8 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { corsOrigins, type Config } from '../../config.js';
+import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import { HostCheck } from '../http/allowed-hosts.js';
 import { batchWrites } from './batch-write.js';
 import { handleConnection } from './connection.js';
 import { SocketDoor } from './door.js';
@@ -37,13 +38,21 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
   const logger = deps.logger.child({ door: 'socket.io' });
   const clock = deps.clock ?? Date.now;
   const allowed = corsOrigins(config);
+  const hosts = new HostCheck(allowedHosts(config));
   const io = new Server(deps.httpServer, {
     path: '/socket.io',
     // Serves /socket.io/socket.io.min.js, so the browser client needs no bundler.
     serveClient: true,
     maxHttpBufferSize: maxPacketBytes(config),
     cors: allowed.length > 0 ? { origin: allowed, methods: ['GET', 'POST'] } : undefined,
+    // Both checks on every handshake request, polling and WebSocket upgrade alike: the Origin
+    // (cross-site WebSocket hijacking) and the Host (DNS rebinding, where Origin matches Host).
     allowRequest: (req, callback) => {
+      if (!hosts.allows(req.headers)) {
+        logger.warn({ host: req.headers.host, origin: req.headers.origin }, 'Socket.IO handshake refused: host not allowed (ALLOWED_HOSTS)');
+        callback('Host not allowed', false);
+        return;
+      }
       const ok = originAllowed(req, allowed);
       callback(ok ? null : 'Origin not allowed', ok);
     },
@@ -59,6 +68,8 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
     door,
     close: () => {
       closed ??= (async () => {
+        // Requests still running at shutdown are answered before their socket's goodbye.
+        await door.goodbyesSent(CLOSE_GRACE_MS);
         door.close();
         const sockets = [...io.of('/').sockets.values()];
         // Each socket closes once its queued output (the goodbye) is written...

@@ -54,6 +54,16 @@ export class SocketLink {
     return this.#resumeToken;
   }
 
+  /** Whether a request of this socket is running or waiting. */
+  get busy(): boolean {
+    return this.#pending > 0;
+  }
+
+  /** Resolves once no request of this socket is running or waiting. */
+  async whenIdle(): Promise<void> {
+    while (this.#queue !== null) await this.#queue;
+  }
+
   /**
    * Runs a request after the ones before it from the same socket have finished, so that, for
    * example, a `chatMessage` sent right after `joinRoom` is said in the joined room. Returns

@@ -20,5 +20,6 @@ export function originAllowed(req: IncomingMessage, allowed: readonly string[]):
     if (error instanceof TypeError) return false;
     throw error;
   }
-  return parsed.host === host;
+  // URL lower-cases the origin's host; host names are case-insensitive.
+  return parsed.host === host.toLowerCase();
 }

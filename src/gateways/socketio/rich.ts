@@ -76,7 +76,8 @@ export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
       reply.type === 'private_sent' ? { id: reply.id, to: reply.to, ts: reply.ts } : null,
     ),
   typing: (ctx, r) => run(ctx, { type: 'typing', room: r.room }, (reply) => (reply.type === 'typing' ? {} : null)),
-  rooms: (ctx) => run(ctx, { type: 'rooms' }, (reply) => (reply.type === 'rooms' ? { rooms: reply.rooms, next: reply.next } : null)),
+  rooms: (ctx, r) =>
+    run(ctx, { type: 'rooms', limit: r?.limit, after: r?.after }, (reply) => (reply.type === 'rooms' ? { rooms: reply.rooms, next: reply.next } : null)),
   who: (ctx, r) =>
     run(ctx, { type: 'who', room: r.room }, (reply) => (reply.type === 'who' ? { room: reply.room, users: reply.users.map(wireUser) } : null)),
   nick: (ctx, r) => run(ctx, { type: 'nick', name: r.name }, (reply) => (reply.type === 'renamed' ? { from: reply.from, to: reply.to } : null)),

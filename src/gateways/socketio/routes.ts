@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { chatError } from '../../core/errors.js';
 import { ChatMessageSchema, JoinRoomSchema, RICH_REQUEST_NAMES, RICH_REQUESTS } from '../../protocol/socketio-shapes.js';
-import { chatMessage, joinRoom } from './classic.js';
+import { joinRoom } from './classic.js';
+import { classicLine } from './classic-slash.js';
 import { failed, type RequestContext, type Result } from './request.js';
 import { RICH_HANDLERS } from './rich.js';
 
@@ -30,7 +31,7 @@ function describeIssue(event: string, error: z.ZodError): string {
  */
 export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   route('joinRoom', JoinRoomSchema, (ctx, r) => joinRoom(ctx, r.username, r.room)),
-  route('chatMessage', ChatMessageSchema, (ctx, text) => chatMessage(ctx, text)),
+  route('chatMessage', ChatMessageSchema, (ctx, text) => classicLine(ctx, text)),
   ...RICH_REQUEST_NAMES.map((name) =>
     route(name, RICH_REQUESTS[name], RICH_HANDLERS[name] as (ctx: RequestContext, request: unknown) => Promise<Result>),
   ),

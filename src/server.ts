@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import { LocalBus } from './bus/local.js';
+import { openClusterPorts } from './cluster/open.js';
 import type { Config } from './config.js';
 import { Chat } from './core/chat.js';
 import { disconnect } from './core/disconnect.js';
 import { startOperatorConsole } from './gateways/console.js';
+import { addressLimitFrom } from './gateways/address-limit.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
-import { SqliteStore } from './store/sqlite/store.js';
+import { openStore } from './store/open.js';
 
 export const SHUTDOWN_NOTICE = 'Server is shutting down. Bye!';
 // Part of the 5 s shutdown budget given to requests already running (a commit, a history read).
@@ -48,16 +47,24 @@ export interface ServerOptions {
 /** The one place that wires store, bus, core and doors together. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  mkdirSync(config.dataDir, { recursive: true });
-  const store = SqliteStore.open(join(config.dataDir, 'parley.db'), {
-    durability: config.durability,
-    commitWindowMs: config.commitWindowMs,
-    onCheckpointError: (message) => logger.warn({ error: message }, 'WAL checkpoint failed; the next one retries'),
-  });
-  const bus = new LocalBus();
+  const store = await openStore(config, logger);
+  let ports;
+  try {
+    ports = await openClusterPorts(config, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { bus } = ports;
   const chat = await Chat.create({
     store,
     bus,
+    names: ports.names,
+    presence: ports.presence,
+    nodeId: config.nodeId,
+    onPortError: (error) => logger.error({ err: error }, 'cluster port failed'),
+    onDeliveryError: (error, door) => logger.error({ err: error, door }, 'a door failed to deliver an event; the other doors were served'),
+    onGapFilled: (room, fromSeq, count) => logger.debug({ room, fromSeq, count }, 'messages missing from the bus read from the store'),
     clock: Date.now,
     newId: randomUUID,
     defaultRoom: config.defaultRoom,
@@ -66,16 +73,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     presenceNoticeLimit: config.presenceNoticeLimit,
   });
 
+  if (ports.kind === 'redis') logger.info({ nodeId: config.nodeId }, 'cluster node: bus, names and presence on Redis');
   const closers: Array<() => Promise<void>> = [];
+  // One count per address across the TCP and web doors.
+  const addressLimit = addressLimitFrom(config, logger);
   try {
-    const tcp = await startTcpGateway({ chat, config, logger });
+    const tcp = await startTcpGateway({ chat, config, logger, addressLimit });
     closers.push(() => tcp.close());
     // Loaded after the TCP door listens: Fastify and Socket.IO take most of the start-up time,
     // and TCP users need not wait for them.
     const web =
       options.web === false
         ? { port: 0, close: async () => {} }
-        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, config, logger });
+        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, bus, config, logger, addressLimit });
     closers.push(() => web.close());
     const input = options.stdin ?? (config.console ? process.stdin : undefined);
     if (input) {
@@ -94,10 +104,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await new Promise((resolve) => setImmediate(resolve));
         chat.shutdown(disconnect('shutdown', reason));
         for (const close of closers.reverse()) await close();
+        // The sessions' leaves reach presence before this node lets go of the cluster.
+        await withDeadline(chat.settle(), 1000);
         await store.flush();
         await store.close();
         chat.close();
-        await bus.close();
+        await ports.close();
         logger.info('Parley stopped');
       })();
       return stopping;
@@ -106,6 +118,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   } catch (error) {
     for (const close of closers.reverse()) await close();
     await store.close();
+    chat.close();
+    await ports.close();
     throw error;
   }
 }

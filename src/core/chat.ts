@@ -104,6 +104,7 @@ export class Chat {
   readonly #rooms = new Map<string, Room>();
   readonly #subscription: BusSubscription;
   readonly #unlisten: Array<() => void>;
+  readonly #pending = new Set<Promise<void>>();
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
   #inFlight = 0;
@@ -513,9 +514,19 @@ export class Chat {
 
   /** A port call no command waits for: an outage is expected (the port recovers), anything else is reported. */
   #background(work: Promise<unknown>): void {
-    work.catch((error: unknown) => {
-      if (!isPortUnavailable(error)) this.#onPortError(error);
-    });
+    const settled = work.then(
+      () => undefined,
+      (error: unknown) => {
+        if (!isPortUnavailable(error)) this.#onPortError(error);
+      },
+    );
+    this.#pending.add(settled);
+    void settled.finally(() => this.#pending.delete(settled));
+  }
+
+  /** Resolves when the port calls made so far in the background (presence leaves, releases) have settled. */
+  async settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
   /**

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import type { Bus } from '../../core/ports/bus.js';
 import type { Store } from '../../store/store.js';
 import { maxPacketBytes } from '../socketio/index.js';
 import { HostCheck } from './allowed-hosts.js';
@@ -18,6 +19,7 @@ import { jsonSerializerCompiler, zodValidatorCompiler } from './zod-schema.js';
 export interface WebAppDeps {
   readonly chat: Chat;
   readonly store: Store;
+  readonly bus?: Pick<Bus, 'state'>;
   readonly config: Config;
   readonly logger: Logger;
   readonly isClosing: () => boolean;
@@ -71,7 +73,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     api.setSerializerCompiler(jsonSerializerCompiler);
     // The API speaks JSON only: any other body is a 415, not a string that fails validation.
     api.removeContentTypeParser('text/plain');
-    healthRoutes(api, { store: deps.store, isClosing: deps.isClosing });
+    healthRoutes(api, { store: deps.store, bus: deps.bus, isClosing: deps.isClosing });
     roomRoutes(api, chat);
     messageRoutes(api, chat);
   });

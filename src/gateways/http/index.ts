@@ -1,14 +1,20 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import type { Bus } from '../../core/ports/bus.js';
 import type { Store } from '../../store/store.js';
+import { limitConnections, type AddressLimit } from '../address-limit.js';
 import { attachSocketGateway } from '../socketio/index.js';
 import { buildWebApp } from './app.js';
 
 export interface WebGatewayDeps {
   readonly chat: Chat;
   readonly store: Store;
+  /** Readiness reports it; absent = in-process (always up). */
+  readonly bus?: Pick<Bus, 'state'>;
   readonly config: Config;
+  /** Counts this server's connections per address together with the TCP door's. */
+  readonly addressLimit?: AddressLimit;
   readonly logger: Logger;
 }
 
@@ -22,6 +28,7 @@ export interface WebGateway {
 export async function startWebGateway(deps: WebGatewayDeps): Promise<WebGateway> {
   let closing = false;
   const app = await buildWebApp({ ...deps, isClosing: () => closing });
+  if (deps.addressLimit) limitConnections(app.server, deps.addressLimit);
   const sockets = attachSocketGateway({ httpServer: app.server, chat: deps.chat, config: deps.config, logger: deps.logger });
   try {
     await app.listen({ port: deps.config.port, host: deps.config.host });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { chatError } from '../../../core/errors.js';
+import type { Bus } from '../../../core/ports/bus.js';
 import type { Store } from '../../../store/store.js';
 import { HttpError } from '../errors.js';
 import { ErrorSchema, LiveReply, ReadyReply } from '../schemas.js';
@@ -9,6 +10,8 @@ export const READY_TIMEOUT_MS = 2000;
 
 export interface HealthDeps {
   readonly store: Store;
+  /** The cluster bus (Redis); absent or 'up' in one process. */
+  readonly bus?: Pick<Bus, 'state'>;
   /** True once the server has begun to stop: not ready, so balancers drain it. */
   readonly isClosing: () => boolean;
 }
@@ -25,12 +28,13 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     {
       schema: {
         tags: ['health'],
-        summary: 'Readiness: the store is reachable and the server is not stopping',
+        summary: 'Readiness: the store and the bus are reachable and the server is not stopping',
         response: { 200: ReadyReply, 503: ErrorSchema },
       },
     },
     async () => {
       if (deps.isClosing()) throw HttpError.fromChat(chatError('shutting_down'));
+      if (deps.bus?.state === 'down') throw HttpError.fromChat(chatError('bus_unavailable', 'The bus (Redis) is unreachable; sends are refused until it is back.'));
       const problem = await pingWithin(deps.store, READY_TIMEOUT_MS);
       if (problem !== null) throw HttpError.fromChat(chatError('store_unavailable', `The store is unreachable: ${problem}`));
       return { status: 'ready' as const };

@@ -105,6 +105,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         chat.shutdown(disconnect('shutdown', reason));
         for (const close of closers.reverse()) await close();
         // The sessions' leaves reach presence before this node lets go of the cluster.
+        chat.endAll(disconnect('shutdown', reason));
         await withDeadline(chat.settle(), 1000);
         await store.flush();
         await store.close();

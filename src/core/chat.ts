@@ -384,6 +384,14 @@ export class Chat {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  /**
+   * Ends every session still open (after the doors have closed their connections), so that
+   * their leaves reach presence and the other nodes before this node lets go of the cluster.
+   */
+  endAll(why: Disconnect): void {
+    for (const id of [...this.#sessions.keys()]) this.disconnect(id, why);
+  }
+
   /** Tells every local session why it is being closed, then refuses further commands. */
   shutdown(why: Disconnect = disconnect('shutdown')): void {
     this.#closing = true;

@@ -11,4 +11,10 @@ export interface Door<L> {
   /** Whether a sender receives its own room messages back (Socket.IO classic does). */
   readonly echoOwnMessages: boolean;
   deliver(event: ChatEvent, to: ReadonlySet<L>, except?: L): void;
+  /**
+   * Told synchronously, as the core changes it, that `link` became (`member` true) or stopped
+   * being a member of `room`. A door that keeps a copy of membership (Socket.IO rooms) follows
+   * these calls, so the copy never needs re-reading from the core. Must not throw.
+   */
+  membership?(link: L, room: string, member: boolean): void;
 }

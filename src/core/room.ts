@@ -41,10 +41,12 @@ export class Room {
       this.#links.set(session.door, links);
     }
     links.add(session.link);
+    session.door.membership?.(session.link, this.name, true);
   }
 
   remove(session: Session): void {
-    this.members.delete(session);
+    if (!this.members.delete(session)) return;
+    session.door.membership?.(session.link, this.name, false);
     this.roster.delete(session.id);
     if (this.members.size === 0) this.roster.clear();
     const links = this.#links.get(session.door);

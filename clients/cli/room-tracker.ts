@@ -55,6 +55,21 @@ export class RoomTracker {
     if (last === undefined || message.seq > last) this.#lastSeq.set(message.room, message.seq);
   }
 
+  /** The last `seq` seen in `room`, if any. */
+  lastSeq(room: string): number | undefined {
+    return this.#lastSeq.get(room);
+  }
+
+  /**
+   * Whether `history` (the newest messages of a room, oldest first) may not reach back to the
+   * last one seen: then more was missed than it shows, and the gap must be read by `seq`.
+   */
+  missedMore(room: string, history: readonly WireMessage[]): boolean {
+    const last = this.#lastSeq.get(room);
+    const oldest = history[0];
+    return last !== undefined && oldest !== undefined && oldest.seq > last + 1;
+  }
+
   /** The messages of `history` newer than anything seen in that room; all of them if none was. */
   unseen(room: string, history: readonly WireMessage[]): WireMessage[] {
     const last = this.#lastSeq.get(room);

@@ -33,6 +33,8 @@ import { Terminal } from './terminal.js';
 type Phase = 'connecting' | 'naming' | 'registering' | 'syncing' | 'ready' | 'offline' | 'quitting';
 
 const MAX_QUEUED_LINES = 1000;
+// The server's largest history page: a gap longer than this is left for /history to page.
+const CATCH_UP_LIMIT = 500;
 
 /**
  * One run of `parley connect`: the state machine between the keyboard, the screen and the
@@ -46,6 +48,8 @@ export class ConnectSession {
   readonly #interactive: boolean;
   readonly #terminal: Terminal;
   readonly #tracker: RoomTracker;
+  /** Rooms whose missed messages were asked for by `seq` after a reconnect. */
+  readonly #catchingUp = new Set<string>();
   readonly #link: Link;
   readonly #completion = new Completion();
   readonly #inFlight = new InFlight();
@@ -336,6 +340,13 @@ export class ConnectSession {
         this.#print([renderPrivate(this.#ctx(), 'to', message.to, me, sent?.text ?? '', sent?.action === true, message.ts)]);
         break;
       }
+      case 'history':
+        if (pending?.request.type === 'history' && pending.request.after !== undefined && this.#catchingUp.has(message.room)) {
+          this.#onCatchUp(message.room, message.messages);
+        } else {
+          this.#print(renderServerMessage(this.#ctx(), message));
+        }
+        break;
       case 'bye':
         // Our own quit's answer needs no line; the server closing on us does.
         if (pending?.request.type !== 'quit') this.#print(renderServerMessage(this.#ctx(), message));
@@ -374,18 +385,38 @@ export class ConnectSession {
 
   #onJoined(joined: Extract<JsonServerMessage, { type: 'joined' }>, pending: Pending | undefined): void {
     if (pending?.sync === 'resync') {
+      // Marks what it shows as seen; a catch-up by seq must still find the rest unseen.
       this.#printMissed(joined.room, joined.history);
     } else {
       this.#tracker.joined(joined.room);
       this.#print([renderJoined(this.#ctx(), joined), ...renderHistory(this.#ctx(), joined.room, joined.history)]);
+      joined.history.forEach((m) => this.#tracker.seen(m));
     }
-    joined.history.forEach((m) => this.#tracker.seen(m));
     if (pending?.sync !== undefined) this.#syncDone();
   }
 
+  /**
+   * After a reconnect (perhaps to another node), shows what was missed in `room`: from the
+   * join's recent history when it reaches back to the last message seen, else by asking for
+   * everything after that `seq` (up to the server's page of 500; beyond it, /history pages back).
+   */
   #printMissed(room: string, history: readonly WireMessage[]): void {
+    const after = this.#tracker.lastSeq(room);
+    if (after !== undefined && this.#tracker.missedMore(room, history) && this.#send({ type: 'history', room, after, limit: CATCH_UP_LIMIT })) {
+      this.#catchingUp.add(room);
+      return;
+    }
     this.#print(renderHistory(this.#ctx(), room, this.#tracker.unseen(room, history), 'missed'));
     history.forEach((m) => this.#tracker.seen(m));
+  }
+
+  #onCatchUp(room: string, messages: readonly WireMessage[]): void {
+    this.#catchingUp.delete(room);
+    this.#print(renderHistory(this.#ctx(), room, this.#tracker.unseen(room, messages), 'missed'));
+    messages.forEach((m) => this.#tracker.seen(m));
+    if (messages.length >= CATCH_UP_LIMIT) {
+      this.#print([this.#style.dim(`(more was missed in #${room} than shown: /history pages back through it)`)]);
+    }
   }
 
   #onError(error: Extract<JsonServerMessage, { type: 'error' }>, pending: Pending | undefined): void {

@@ -230,6 +230,26 @@ describe('parley connect (CLI client) against the real server', () => {
     expect(await cli.exit).toBe(0);
   });
 
+  it('after a reconnect shows every message missed while away, once, even past the join history', async () => {
+    const first = await server();
+    const cli = new Cli({ host: '127.0.0.1', port: first.tcpPort, name: 'alice', room: 'dev', terminal: true, reconnect: { initialMs: 300, maxMs: 300 } });
+    await cli.waitFor('[#dev] alice> ');
+    expect((await first.server.chat.postAs('bot', 'dev', 'before 0')).ok).toBe(true);
+    await cli.waitFor(/bot: before 0/);
+    await first.stop();
+    await cli.waitFor('Connection lost; reconnecting in 300ms…');
+    const second = await server({ tcpPort: first.tcpPort, dataDir: first.dataDir });
+    // More than the 20 messages a join shows: the client must ask for the rest by seq.
+    const MISSED = 60;
+    for (let i = 0; i < MISSED; i++) expect((await second.server.chat.postAs('bot', 'dev', `missed ${i}`)).ok).toBe(true);
+    await cli.waitFor('Reconnected.');
+    await cli.waitFor(new RegExp(`bot: missed ${MISSED - 1}\\b`));
+    for (let i = 0; i < MISSED; i++) expect(cli.count(`bot: missed ${i}\n`) + cli.count(`bot: missed ${i}\r`), `missed ${i}`).toBe(1);
+    expect(cli.count('before 0')).toBe(1);
+    cli.input.end();
+    expect(await cli.exit).toBe(0);
+  });
+
   it('piped input: joins the room, sends every line, waits for the acks, exits 0 at end of input', async () => {
     const s = await server();
     const bob = await raw(s.tcpPort, 'bob');

@@ -132,3 +132,17 @@ describe('Completion', () => {
     expect(c.complete('hi ')).toEqual([[], 'hi ']);
   });
 });
+
+describe('RoomTracker catch-up after a reconnect', () => {
+  const m = (seq: number) => ({ id: `m${seq}`, room: 'dev', seq, kind: 'chat' as const, author: 'bob', text: `t${seq}`, ts: seq });
+
+  it('knows when the join history does not reach back to the last message seen', () => {
+    const tracker = new RoomTracker('alice');
+    expect(tracker.missedMore('dev', [m(30)])).toBe(false); // nothing seen yet: the history is all there is
+    tracker.seen(m(5));
+    expect(tracker.lastSeq('dev')).toBe(5);
+    expect(tracker.missedMore('dev', [m(6), m(7)])).toBe(false);
+    expect(tracker.missedMore('dev', [m(7), m(8)])).toBe(true);
+    expect(tracker.missedMore('dev', [])).toBe(false);
+  });
+});

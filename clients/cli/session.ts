@@ -33,6 +33,10 @@ import { Terminal } from './terminal.js';
 type Phase = 'connecting' | 'naming' | 'registering' | 'syncing' | 'ready' | 'offline' | 'quitting';
 
 const MAX_QUEUED_LINES = 1000;
+// After a reconnect, how long to keep asking for a name still held for a lost node: a little
+// more than the cluster's default name TTL (30 s).
+const NAME_RETRY_MS = 1000;
+const NAME_RETRIES = 40;
 // The server's largest history page: a gap longer than this is left for /history to page.
 const CATCH_UP_LIMIT = 500;
 
@@ -56,6 +60,7 @@ export class ConnectSession {
   readonly #timers = new Set<NodeJS.Timeout>();
   #phase: Phase = 'connecting';
   #registeredOnce = false;
+  #nameRetries = 0;
   #queue: string[] = [];
   /**
    * Chat lines sent but unconfirmed when the connection dropped: resent, with the id they first
@@ -361,6 +366,7 @@ export class ConnectSession {
 
   #onWelcome(welcome: Extract<JsonServerMessage, { type: 'welcome' }>): void {
     this.#tracker.name = welcome.name;
+    this.#nameRetries = 0;
     this.#link.settled();
     this.#queuedNoticeShown = false;
     if (!this.#registeredOnce) {
@@ -422,6 +428,16 @@ export class ConnectSession {
   #onError(error: Extract<JsonServerMessage, { type: 'error' }>, pending: Pending | undefined): void {
     const request = pending?.request;
     if (request?.type === 'hello') {
+      if (this.#registeredOnce && error.code === 'name_taken' && this.#nameRetries < NAME_RETRIES) {
+        // After a reconnect to another node, the name may still be held for the node that was
+        // lost, until the cluster's name TTL passes: ask again rather than give it up.
+        if (this.#nameRetries++ === 0) this.#print([this.#style.dim('(your name is still held by the server you were on; asking again until it is free)')]);
+        const name = request.name;
+        this.#schedule(() => {
+          if (this.#phase === 'registering') this.#send({ type: 'hello', name });
+        }, NAME_RETRY_MS);
+        return;
+      }
       this.#nameRefused(error.text);
       return;
     }

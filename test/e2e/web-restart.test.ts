@@ -137,4 +137,31 @@ describe.skipIf(!HAVE_CHROMIUM)('web client across a graceful server restart (Ch
     expect(watcher.lines.filter((l) => l === 'ackless: ack goes missing')).toHaveLength(1);
     watcher.close();
   }, 60_000);
+
+  it('keeps asking for its name after a reconnect while another session still holds it (a lost node\'s)', async () => {
+    const before = await startTestServer({ durability: 'normal' });
+    let after: TestServer | undefined;
+    try {
+      const client = await joinAs(browser, `http://127.0.0.1:${before.httpPort}`, 'stayer', 'hold');
+      pages.push(client);
+      const { page } = client;
+      await before.stop();
+      await page.locator('#status:not([data-state="connected"])').waitFor();
+      after = await startTestServer({ durability: 'normal', port: before.httpPort, tcpPort: before.tcpPort, dataDir: before.dataDir });
+      const holder = await LineClient.named(after.tcpPort, 'stayer');
+      await page.locator('#messages li', { hasText: 'Your name is still held' }).waitFor({ timeout: 20_000 });
+      holder.close();
+      await page.locator('#status[data-state="connected"]').waitFor({ timeout: 20_000 });
+      const other = await LineClient.named(after.tcpPort, 'hold-watcher');
+      other.send('/join hold');
+      await other.waitFor(/^You joined #hold/);
+      await send(page, 'still me');
+      await other.waitFor('stayer: still me');
+      other.close();
+      expect(await page.locator('#join-form:visible').count()).toBe(0);
+    } finally {
+      await after?.dispose();
+      await before.stop();
+    }
+  }, 60_000);
 });

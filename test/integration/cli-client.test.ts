@@ -250,6 +250,26 @@ describe('parley connect (CLI client) against the real server', () => {
     expect(await cli.exit).toBe(0);
   });
 
+  it('after a reconnect keeps asking for its name while another session still holds it', async () => {
+    const first = await server();
+    const cli = new Cli({ host: '127.0.0.1', port: first.tcpPort, name: 'alice', terminal: true, reconnect: { initialMs: 300, maxMs: 300 } });
+    await cli.waitFor(/Welcome, alice!/);
+    await first.stop();
+    const second = await server({ tcpPort: first.tcpPort, dataDir: first.dataDir });
+    // As a lost node's session would, another session holds the name for a while.
+    const holder = await raw(second.tcpPort, 'alice');
+    await cli.waitFor(/your name is still held/);
+    holder.close();
+    await cli.waitFor('Reconnected.', 10_000);
+    const carol = await raw(second.tcpPort, 'carol');
+    cli.type('back as myself');
+    const got = await carol.waitForJson<{ message: Json }>((m) => m.type === 'message');
+    expect(got.message).toMatchObject({ author: 'alice', text: 'back as myself' });
+    expect(cli.count('refused the name')).toBe(0);
+    cli.input.end();
+    expect(await cli.exit).toBe(0);
+  });
+
   it('piped input: joins the room, sends every line, waits for the acks, exits 0 at end of input', async () => {
     const s = await server();
     const bob = await raw(s.tcpPort, 'bob');

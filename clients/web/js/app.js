@@ -12,6 +12,8 @@ const GAP_PAGE = 500;
 /** Bounds the catch-up after a reconnect: beyond this many pages, scrolling up loads the rest. */
 const GAP_PAGES_MAX = 20;
 const REJOIN_RETRY_MS = 1000;
+/** Rejoins refused `name_taken` asked again, one a second: a little more than the default name TTL. */
+const NAME_RETRIES = 40;
 
 const state = {
   me: null,
@@ -22,6 +24,8 @@ const state = {
   summaries: [],
   lastTypingSent: 0,
   rejoining: false,
+  /** Rejoins refused because the name was still held (for a lost server's session) so far. */
+  nameRetries: 0,
   /** Signed in and in our rooms on the current connection: sends may go out. */
   ready: false,
   /** The transport's state as the Connection last reported it, and why. */
@@ -413,6 +417,13 @@ async function rejoinRooms() {
   const wanted = [...state.rooms.keys()];
   const reply = await hello(state.me);
   if (transient(reply)) return 'retry';
+  if (!reply.ok && reply.error.code === 'name_taken' && state.nameRetries < NAME_RETRIES) {
+    // Reconnected to another server while the one we were on is gone: the name stays held for
+    // that server's session until the cluster's name TTL passes (30 s by default). Ask again.
+    if (state.nameRetries++ === 0) notice('system', 'Your name is still held by the server you were on; asking again until it is free…');
+    return 'retry';
+  }
+  state.nameRetries = 0;
   if (!reply.ok) {
     backToJoinForm(`Could not rejoin as ${state.me}: ${reply.error.text}`);
     return 'refused';

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { PortUnavailableError, type PortName } from '../core/ports/unavailable.js';
+import { redactUrl } from '../lib/redact-url.js';
+export { redactUrl };
 
 export interface RedisConnectOptions {
   /** Shown in Redis's CLIENT LIST, e.g. "parley:node-1:bus-pub". */
@@ -28,17 +30,6 @@ export function backoffDelay(attempt: number, maxMs: number, random: () => numbe
   return Math.round(base * (1 + 0.2 * random()));
 }
 
-/** Removes a password from a URL before it is shown. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch (error) {
-    if (error instanceof TypeError) return '(invalid URL)';
-    throw error;
-  }
-}
 
 /**
  * Opens one Redis connection and waits until it is ready; rejects with one readable line when

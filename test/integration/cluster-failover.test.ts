@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/core/types.js';
 import { CLUSTER_SKIP_REASON, startClusterServices, TEST_TTL_SECONDS, type ClusterServices } from '../helpers/cluster.js';
 import { startServerProcess, type ServerProcess } from '../helpers/process.js';
-import { eventually } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 import { LineClient } from '../helpers/tcp-client.js';
 
 type Json = Record<string, unknown>;

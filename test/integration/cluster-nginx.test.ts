@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_SKIP_REASON, startClusterServices, startNodes, type ClusterServices } from '../helpers/cluster.js';
-import { eventually } from '../helpers/redis.js';
+import { eventually, freePort } from '../helpers/wait.js';
 import type { TestServer } from '../helpers/server.js';
 import { LineClient } from '../helpers/tcp-client.js';
 import { SioClient } from '../e2e/support/sio-client.js';
@@ -18,17 +17,6 @@ const SKIP =
   (!existsSync(NGINX) || !existsSync(STREAM_MODULE) ? 'nginx is not installed (apt-get install nginx libnginx-mod-stream)' : null);
 if (SKIP !== null) console.warn(`Skipping the nginx recipe test: ${SKIP}`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** deploy/nginx.conf as published, with its ports moved to the ones this test got. */
 function recipeFor(httpPort: number, tcpPort: number, nodes: readonly TestServer[]): string {

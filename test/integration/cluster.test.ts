@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/core/types.js';
 import { CLUSTER_SKIP_REASON, startClusterServices, startNodes, type ClusterServices } from '../helpers/cluster.js';
-import { eventually } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 import type { TestServer } from '../helpers/server.js';
 import { LineClient } from '../helpers/tcp-client.js';
 import { SioClient } from '../e2e/support/sio-client.js';

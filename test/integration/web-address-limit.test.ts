@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { LineClient } from '../helpers/tcp-client.js';
 import { SioClient } from '../e2e/support/sio-client.js';

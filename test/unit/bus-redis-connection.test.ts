@@ -13,7 +13,7 @@ describe('Redis connection helpers', () => {
   it('never shows a password from the URL', () => {
     expect(redactUrl('redis://user:secret@10.0.0.1:6380/0')).toBe('redis://user:***@10.0.0.1:6380/0');
     expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
-    expect(redactUrl('not a url')).toBe('(invalid URL)');
+    expect(redactUrl('not a url')).toBe('(an unparsable URL)');
   });
 
   it('turns connection failures into PortUnavailableError and keeps Redis error replies as defects', () => {

@@ -4,7 +4,8 @@ import { RedisNames, type RedisNamesOptions } from '../../src/cluster/names-redi
 import { PortUnavailableError } from '../../src/core/ports/unavailable.js';
 import { settle } from '../contracts/bus-contract.js';
 import { namesContract } from '../contracts/names-contract.js';
-import { eventually, REDIS_SKIP_REASON, redisAvailable, redisRestartable, startRedis, uniquePrefix, type TestRedis } from '../helpers/redis.js';
+import { REDIS_SKIP_REASON, redisAvailable, redisRestartable, startRedis, uniquePrefix, type TestRedis } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 
 let redis: TestRedis;
 beforeAll(async () => {

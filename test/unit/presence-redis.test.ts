@@ -4,7 +4,8 @@ import type { PresenceMember } from '../../src/core/ports/presence.js';
 import { PortUnavailableError } from '../../src/core/ports/unavailable.js';
 import { settle } from '../contracts/bus-contract.js';
 import { presenceContract } from '../contracts/presence-contract.js';
-import { eventually, REDIS_SKIP_REASON, redisAvailable, redisRestartable, startRedis, uniquePrefix, type TestRedis } from '../helpers/redis.js';
+import { REDIS_SKIP_REASON, redisAvailable, redisRestartable, startRedis, uniquePrefix, type TestRedis } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 
 let redis: TestRedis;
 beforeAll(async () => {

@@ -1,14 +1,6 @@
-/** The URL with its password replaced, fit for logs and error messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch (error) {
-    if (error instanceof TypeError) return '(an unparsable URL)';
-    throw error;
-  }
-}
+import { redactUrl } from '../../lib/redact-url.js';
+
+export { redactUrl };
 
 /** One line saying what went wrong, from whatever node-postgres or the network threw. */
 export function describeError(error: unknown): string {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { ConfigError, ENV_NAMES, loadConfig, type Config, type ConfigInput } from './config.js';
-import { ListenError } from './gateways/listen.js';
-import { SHUTDOWN_NOTICE, startServer } from './server.js';
+import { prepareDataDir } from './data-dir.js';
+import { guardProcess } from './process-guard.js';
+import { SHUTDOWN_NOTICE, startServer, type RunningServer } from './server.js';
+import { explainStartupError } from './startup-error.js';
 
 const program = new Command();
 program
@@ -59,6 +61,9 @@ program
     process.exitCode = await runConnect({ host, port, name: options.name, room: options.room, color: options.color });
   });
 
+// Shutdown budget: the drain (2 s in server.ts), goodbyes and the store's last commit.
+const SHUTDOWN_DEADLINE_MS = 5000;
+
 async function serve(flags: ConfigInput): Promise<void> {
   let config: Config;
   try {
@@ -67,30 +72,27 @@ async function serve(flags: ConfigInput): Promise<void> {
     if (error instanceof ConfigError) return fatal(error.message);
     throw error;
   }
-  let server;
+  let server: RunningServer;
   try {
+    prepareDataDir(config.dataDir);
     server = await startServer(config);
   } catch (error) {
-    if (error instanceof ListenError) return fatal(error.message);
-    if (error instanceof Error && /database|SQLITE|EACCES|ENOENT/i.test(`${error.message} ${String((error as NodeJS.ErrnoException).code)}`)) {
-      return fatal(`Cannot open the history store in ${config.dataDir}: ${error.message}`);
-    }
-    throw error;
+    const explained = explainStartupError(error, config);
+    if (explained !== null) return fatal(explained);
+    // Not a refusal we know: a defect. Still one line on stderr; the stack is in the log at debug.
+    process.stderr.write(`parley: could not start: ${error instanceof Error ? error.message : String(error)} (LOG_LEVEL=debug shows the stack)\n`);
+    if (config.logLevel === 'debug' || config.logLevel === 'trace') process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+    process.exitCode = 1;
+    return;
   }
   const running = server;
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (++signals > 1) {
-      running.logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    running.logger.info({ signal }, 'shutting down');
-    // A hard deadline, so a stuck client can never keep the process alive.
-    setTimeout(() => process.exit(1), 5000).unref();
-    void running.stop(SHUTDOWN_NOTICE).then(() => process.exit(0));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  guardProcess({
+    events: process,
+    stop: () => running.stop(SHUTDOWN_NOTICE),
+    logger: running.logger,
+    exit: (code) => process.exit(code),
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
+  });
 }
 
 function fatal(message: string): void {

@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { checkRoom } from './core/names.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])]).transform((v) =>
   typeof v === 'boolean' ? v : ['1', 'true', 'yes', 'on'].includes(v),
 );
+
+// The core's own room rules, so a default room nobody could join is refused at start, not at
+// every login. The value is kept in the core's folded form ("#Dev" becomes "dev").
+const roomName = z.string().transform((raw, ctx) => {
+  const checked = checkRoom(raw);
+  if ('room' in checked) return checked.room;
+  ctx.addIssue({ code: 'custom', message: checked.error.text });
+  return z.NEVER;
+});
 
 /** Every setting, its environment name and its default. Read once at start, validated. */
 export const ConfigSchema = z.object({
@@ -15,7 +25,7 @@ export const ConfigSchema = z.object({
   dataDir: z.string().min(1).default('./data').describe('DATA_DIR: folder of the SQLite file'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('LOG_LEVEL'),
   nodeEnv: z.string().default('development').describe('NODE_ENV'),
-  defaultRoom: z.string().min(1).default('general').describe('DEFAULT_ROOM: where new sessions start'),
+  defaultRoom: roomName.default('general').describe('DEFAULT_ROOM: where new sessions start'),
   historyOnJoin: z.coerce.number().int().min(0).max(500).default(20).describe('HISTORY_ON_JOIN: messages shown on join'),
   maxMessageLength: z.coerce.number().int().min(1).max(100_000).default(4000).describe('MAX_MESSAGE_LENGTH: characters'),
   maxLineBytes: z.coerce.number().int().min(64).max(16 * 1024 * 1024).default(8192).describe('MAX_LINE_BYTES: TCP line limit'),

@@ -92,7 +92,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       const consoleInput = startOperatorConsole(input, chat, logger);
       closers.push(async () => consoleInput.close());
     }
-    logger.info({ tcpPort: tcp.port, httpPort: web.port, dataDir: config.dataDir }, 'Parley is listening');
+    logger.info({ tcpPort: tcp.port, httpPort: web.port, nodeId: config.nodeId, store: config.databaseUrl === '' ? 'sqlite' : 'postgresql', bus: ports.kind }, 'Parley is listening');
 
     let stopping: Promise<void> | null = null;
     const stop = (reason = SHUTDOWN_NOTICE): Promise<void> => {

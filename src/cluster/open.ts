@@ -10,6 +10,14 @@ import { MemoryPresence } from '../core/ports/presence-memory.js';
 import { RedisNames } from './names-redis.js';
 import { RedisPresence } from './presence-redis.js';
 
+/** Redis could not be reached at start; `message` is one line fit to print before exiting. */
+export class ClusterOpenError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ClusterOpenError';
+  }
+}
+
 /** The ports that make several nodes one chat; one process needs none of them outside. */
 export interface ClusterPorts {
   readonly bus: Bus;
@@ -54,6 +62,8 @@ export async function openClusterPorts(config: Config, logger: Logger): Promise<
     };
   } catch (error) {
     for (const port of opened.reverse()) await port.close();
-    throw error;
+    // The Redis clients reject with one readable line (password hidden).
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ClusterOpenError(`${reason} (REDIS_URL)`, error);
   }
 }

@@ -55,17 +55,26 @@ export async function openRedis(url: string, options: RedisConnectOptions): Prom
     retryStrategy: (attempt) => backoffDelay(attempt, maxBackoffMs),
   });
   const onError = options.onError ?? (() => {});
-  redis.on('error', onError);
+  // Until the first connection is made, an error is the reason start-up fails, not news to log.
+  let started = false;
+  let firstError: Error | null = null;
+  redis.on('error', (error: Error) => {
+    if (started) onError(error);
+    else firstError ??= error;
+  });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${startTimeoutMs} ms`)), startTimeoutMs);
   });
   try {
     await Promise.race([redis.connect(), timeout]);
+    started = true;
     return redis;
   } catch (error) {
     redis.disconnect();
-    const detail = error instanceof Error ? error.message : String(error);
+    // ioredis rejects with "Connection is closed."; the socket's error says why (ECONNREFUSED...).
+    const cause = firstError ?? error;
+    const detail = cause instanceof Error ? cause.message : String(cause);
     throw new Error(`Cannot reach Redis at ${redactUrl(url)}: ${detail}`, { cause: error });
   } finally {
     clearTimeout(timer);

@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 
+/**
+ * A preload (`node --import`) that makes the server process crash on demand, honestly: on
+ * SIGUSR2 an event callback throws (an uncaught exception), or with PARLEY_TEST_CRASH=rejection
+ * a promise rejects with nobody awaiting it.
+ */
+export const CRASH_ON_SIGUSR2 = ['--import', fileURLToPath(new URL('./crash-on-sigusr2.mjs', import.meta.url))];
+
 export interface ServerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly tcpPort: number;
@@ -13,14 +20,14 @@ export interface ServerProcess {
 }
 
 /** Runs the built CLI as a real process; `npm test` builds first. */
-export function runCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
+export function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcessWithoutNullStreams {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
-  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+  return spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: fileURLToPath(new URL('../..', import.meta.url)) });
 }
 
 /** Starts `parley serve` on free ports and waits for its "listening" log line. */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = runCli(['serve'], { PORT: '0', TCP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
+export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = runCli(['serve'], { PORT: '0', TCP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, nodeArgs);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

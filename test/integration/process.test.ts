@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startServerProcess } from '../helpers/process.js';
+import { CRASH_ON_SIGUSR2, runCli, startServerProcess } from '../helpers/process.js';
 import { LineClient } from '../helpers/tcp-client.js';
 
 const dirs: string[] = [];
@@ -16,14 +16,34 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function runToExit(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+async function runToExit(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = runCli(args, env);
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stdin.end();
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stderr };
+  return { code, stderr, stdout };
 }
+
+/** Exit 2, exactly one line on stderr, and no stack or error log line anywhere before it. */
+function expectOneLineRefusal(result: { code: number | null; stderr: string; stdout: string }, line: RegExp): void {
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr.trim()).toMatch(line);
+  expect(result.code).toBe(2);
+  const everything = result.stdout + result.stderr;
+  expect(everything).not.toMatch(/^\s+at /m);
+  expect(everything).not.toMatch(/"stack"|"level":(50|60)/);
+}
+
+async function busyPort(): Promise<{ port: number; release: () => void }> {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  return { port: (blocker.address() as { port: number }).port, release: () => blocker.close() };
+}
+
+const serveArgs = (http: number, tcp: number): string[] => ['serve', '--port', String(http), '--tcp-port', String(tcp), '--host', '127.0.0.1', '--no-console'];
 
 describe('parley serve as a process', () => {
   it('on SIGINT tells clients, keeps every acknowledged message, exits 0; history survives a restart', async () => {
@@ -83,15 +103,82 @@ describe('parley serve as a process', () => {
     expect(result.stderr).toMatch(/does not support MongoDB.*SQLite/);
   });
 
-  it('reports a port already in use in one line', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as { port: number }).port;
-    const result = await runToExit(['serve', '--tcp-port', String(port), '--port', '0', '--host', '127.0.0.1', '--no-console'], { DATA_DIR: dataDir() });
-    blocker.close();
-    expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe(`parley: Port ${port} on 127.0.0.1 is already in use (TCP_PORT). Stop the other program or choose another port.`);
+  it('reports a TCP port already in use in one line, with no error log and stack before it', async () => {
+    const { port, release } = await busyPort();
+    const result = await runToExit(serveArgs(0, port), { DATA_DIR: dataDir() });
+    release();
+    expectOneLineRefusal(result, new RegExp(`^parley: Port ${port} on 127\\.0\\.0\\.1 is already in use \\(TCP_PORT\\)\\. Stop the other program or choose another port\\.$`));
   });
+
+  it('reports an HTTP port already in use in one line, not a stack trace', async () => {
+    const { port, release } = await busyPort();
+    const result = await runToExit(serveArgs(port, 0), { DATA_DIR: dataDir() });
+    release();
+    expectOneLineRefusal(result, new RegExp(`^parley: Port ${port} on 127\\.0\\.0\\.1 is already in use \\(PORT\\)\\.`));
+  });
+
+  it('refuses a DATA_DIR that is a file, or lies under one, in one line', async () => {
+    const file = join(dataDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    expectOneLineRefusal(await runToExit(serveArgs(0, 0), { DATA_DIR: file }), /^parley: DATA_DIR \(.*not-a-folder\) is a file/);
+    expectOneLineRefusal(await runToExit(serveArgs(0, 0), { DATA_DIR: join(file, 'sub') }), /^parley: DATA_DIR \(.*not-a-folder\/sub\) is a file/);
+  });
+
+  it('refuses a history file that is not a database in one line', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'parley.db'), 'this is not SQLite, just some text that is long enough to have a header\n'.repeat(20));
+    expectOneLineRefusal(await runToExit(serveArgs(0, 0), { DATA_DIR: dir }), /^parley: Cannot open the history store .*parley\.db: file is not a database/);
+    const other = dataDir();
+    mkdirSync(join(other, 'parley.db'));
+    expectOneLineRefusal(await runToExit(serveArgs(0, 0), { DATA_DIR: other }), /^parley: Cannot open the history store .*parley\.db: unable to open/);
+  });
+
+  it('refuses a PostgreSQL or Redis that cannot be reached at start in one line, never printing a password', async () => {
+    const { port, release } = await busyPort();
+    release(); // a port nothing listens on
+    const pg = await runToExit(serveArgs(0, 0), { DATA_DIR: dataDir(), DATABASE_URL: `postgres://parley:hunter2@127.0.0.1:${port}/parley` });
+    expectOneLineRefusal(pg, new RegExp(`^parley: Cannot use the PostgreSQL database at postgres://parley:\\*\\*\\*@127\\.0\\.0\\.1:${port}/parley \\(DATABASE_URL\\): .*ECONNREFUSED`));
+    const redis = await runToExit(serveArgs(0, 0), { DATA_DIR: dataDir(), REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` });
+    expectOneLineRefusal(redis, new RegExp(`^parley: Cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}.*ECONNREFUSED.*\\(REDIS_URL\\)$`));
+    expect(pg.stderr + pg.stdout + redis.stderr + redis.stdout).not.toContain('hunter2');
+  });
+
+  it('refuses an invalid DEFAULT_ROOM before starting', async () => {
+    const result = await runToExit(serveArgs(0, 0), { DATA_DIR: dataDir(), DEFAULT_ROOM: 'two words' });
+    expectOneLineRefusal(result, /^parley: Invalid DEFAULT_ROOM \("two words"\): A room name has/);
+  });
+
+  it('on an uncaught exception logs it, shuts down gracefully (clients told, acked messages kept) and exits 1', async () => {
+    const dir = dataDir();
+    const server = await startServerProcess({ DATA_DIR: dir }, CRASH_ON_SIGUSR2);
+    const json = await LineClient.open(server.tcpPort);
+    json.json({ type: 'hello', name: 'jay', id: 'h' });
+    await json.waitForJson((m) => m.type === 'welcome');
+    for (let i = 1; i <= 30; i++) json.json({ type: 'say', room: 'general', text: `c${i}`, id: i });
+    await json.waitForJson((m) => m.type === 'ack' && m.re === 30);
+    server.child.kill('SIGUSR2');
+    await json.waitForJson((m) => m.type === 'bye');
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/"level":60.*injected crash.*"msg":"uncaught exception: shutting down"/);
+    expect(server.output()).toContain('Parley stopped');
+
+    const again = await startServerProcess({ DATA_DIR: dir });
+    const back = await LineClient.open(again.tcpPort);
+    back.json({ type: 'history', room: 'general', limit: 100, id: 'h' });
+    const history = await back.waitForJson<{ messages: Array<{ text: string }> }>((m) => m.type === 'history');
+    expect(history.messages.map((m) => m.text)).toEqual(Array.from({ length: 30 }, (_, i) => `c${i + 1}`));
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 60_000);
+
+  it('on an unhandled rejection logs it and exits 1 after telling clients', async () => {
+    const server = await startServerProcess({ DATA_DIR: dataDir(), PARLEY_TEST_CRASH: 'rejection' }, CRASH_ON_SIGUSR2);
+    const text = await LineClient.named(server.tcpPort, 'tex');
+    server.child.kill('SIGUSR2');
+    await text.waitFor('Server is shutting down. Bye!');
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/injected rejection.*"msg":"unhandled rejection: shutting down"/);
+  }, 30_000);
 
   it('explains every option in --help', async () => {
     const child = runCli(['serve', '--help'], {});

@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { CONSOLE: 'maybe' }, join(dir, 'none'))).toThrow(/CONSOLE/);
   });
 
+  it('refuses a DEFAULT_ROOM nobody could join, with the room rules', () => {
+    for (const room of ['bad room', '#', 'a'.repeat(33), 'x\u202ey']) {
+      expect(() => loadConfig({}, { DEFAULT_ROOM: room }, join(dir, 'none'))).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ defaultRoom: 'two words' }, {}, join(dir, 'none'))).toThrow(/^Invalid DEFAULT_ROOM \("two words"\): A room name has 1 to 32/);
+  });
+
+  it('keeps DEFAULT_ROOM in the form the core uses', () => {
+    expect(loadConfig({}, { DEFAULT_ROOM: '#Lobby' }, join(dir, 'none')).defaultRoom).toBe('lobby');
+  });
+
   it('refuses MONGO_DB_URI with what to use instead', () => {
     expect(() => loadConfig({}, { MONGO_DB_URI: 'mongodb://x' }, join(dir, 'none'))).toThrow(/does not support MongoDB.*DATA_DIR/);
   });

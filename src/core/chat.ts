@@ -1,4 +1,5 @@
-import { NameRegistry } from './name-registry.js';
+import type { Authenticated, Identity } from './identity.js';
+import { NameRegistry, ownerOf } from './name-registry.js';
 import type { Bus, BusSubscription, Envelope } from './ports/bus.js';
 import type { Names } from './ports/names.js';
 import { MemoryNames } from './ports/names-memory.js';
@@ -51,6 +52,10 @@ export interface ChatOptions {
    * the sender's command still succeeds. The door should have closed the failing connection.
    */
   readonly onDeliveryError?: (error: unknown, door: string) => void;
+  /** Accounts and logins; without it every session is a guest and the account commands are refused. */
+  readonly identity?: Identity;
+  /** Accept passwords on connections the door says are neither encrypted nor local (ALLOW_INSECURE_AUTH). */
+  readonly allowInsecureAuth?: boolean;
   /** This node's id in a cluster (presence records which node holds each member). */
   readonly nodeId?: string;
   /** Cluster-wide names; defaults to this process only. */
@@ -100,6 +105,8 @@ export class Chat {
   readonly #names: NameRegistry;
   readonly #presence: Presence;
   readonly #nodeId: string;
+  readonly #identity: Identity | null;
+  readonly #allowInsecureAuth: boolean;
   readonly #onPortError: (error: unknown) => void;
   readonly #rooms = new Map<string, Room>();
   readonly #subscription: BusSubscription;
@@ -125,6 +132,8 @@ export class Chat {
     this.#clock = options.clock;
     this.#newId = options.newId;
     this.#nodeId = options.nodeId ?? 'local';
+    this.#identity = options.identity ?? null;
+    this.#allowInsecureAuth = options.allowInsecureAuth ?? false;
     this.#onPortError = options.onPortError ?? (() => {});
     const names = options.names ?? new MemoryNames();
     this.#names = new NameRegistry(names, this.#onPortError);
@@ -225,7 +234,7 @@ export class Chat {
       return ok({ type: 'typing' });
     },
     msg: (s, c) => this.#privateMessage(s, c.to, c.text, c.action ?? false),
-    nick: (s, c) => this.#rename(s, c.name),
+    nick: (s, c) => (s.account === null ? this.#rename(s, c.name) : fail(chatError('forbidden', 'A logged-in user keeps the account name; /logout to use another.'))),
     topic: (s, c) => this.#topic(s, this.#roomKey(c.room), c.text),
     who: async (_s, c) => {
       const room = checkRoom(c.room);
@@ -242,6 +251,35 @@ export class Chat {
       if (!Array.isArray(messages)) return fail(messages);
       return ok({ type: 'history', room: room.room, messages });
     },
+    login: (s, c) => this.#withIdentity(async (identity) => {
+      const insecure = this.#passwordRefused(c.secure);
+      if (insecure) return fail(insecure);
+      return this.#enterAccount(s, await identity.login(c.name, c.password, { peer: c.peer }), c.room);
+    }),
+    resume: (s, c) => this.#withIdentity(async (identity) => this.#enterAccount(s, await identity.authenticate(c.token, { peer: c.peer }), c.room)),
+    signup: (s, c) => this.#withIdentity(async (identity) => {
+      const insecure = this.#passwordRefused(c.secure);
+      if (insecure) return fail(insecure);
+      if (s.account !== null) return fail(chatError('forbidden', 'You are already logged in.'));
+      const name = c.name ?? s.name;
+      if (name === null) return fail(chatError('usage', 'Choose a name to register.'));
+      return this.#enterAccount(s, await identity.register(name, c.password, { peer: c.peer }), c.room);
+    }),
+    logout: (s) => this.#withIdentity(async (identity) => {
+      if (s.account === null || s.tokenId === null) return fail(chatError('not_logged_in'));
+      await identity.revoke(s.tokenId);
+      this.disconnect(s.id, disconnect('quit', 'Logged out'));
+      return ok({ type: 'bye' });
+    }),
+    password: (s, c) => this.#withIdentity(async (identity) => {
+      const insecure = this.#passwordRefused(c.secure);
+      if (insecure) return fail(insecure);
+      if (s.account === null) return fail(chatError('not_logged_in'));
+      const changed = await identity.changePassword(s.account.id, c.old, c.new, { peer: c.peer });
+      if (!changed.ok) return fail(changed.error);
+      s.tokenId = changed.value.tokenId;
+      return ok({ type: 'account', name: changed.value.account.name, account: changed.value.account.id, token: changed.value.token });
+    }),
     quit: (s, c) => {
       this.disconnect(s.id, disconnect('quit', c.reason ? `Quit: ${c.reason}` : 'Quit'));
       return ok({ type: 'bye' });
@@ -416,11 +454,18 @@ export class Chat {
     return ok({ type: 'registered', name: session.name ?? '', joined: joined.reply });
   }
 
-  async #claimName(session: Session, raw: string): Promise<ChatError | null> {
+  /**
+   * Gives the session the name `raw`. A guest may not take a registered name; a session logging
+   * in takes its account's name (`previousOwner`: who held its old name, before the login).
+   */
+  async #claimName(session: Session, raw: string, previousOwner: string = ownerOf(session)): Promise<ChatError | null> {
     const checked = checkName(raw);
     if ('error' in checked) return checked.error;
     const key = foldName(checked.name);
-    const claimed = await this.#names.claim(session, key);
+    if (session.account === null && this.#identity !== null && (await this.#identity.isRegistered(key))) {
+      return chatError('name_registered', `The name "${checked.name}" is registered: log in with /login ${checked.name} PASSWORD, or choose another.`);
+    }
+    const claimed = await this.#names.claim(session, key, previousOwner);
     if (claimed === 'taken') return chatError('name_taken', `Name "${checked.name}" is already taken.`);
     if (claimed === 'unavailable') return chatError('bus_unavailable');
     session.key = key;
@@ -433,6 +478,63 @@ export class Chat {
     session.ref = { id: session.id, name: checked.name };
     for (const roomName of session.rooms) this.#rooms.get(roomName)?.roster.set(session.id, session.ref);
     return null;
+  }
+
+  async #withIdentity(work: (identity: Identity) => Promise<Outcome>): Promise<Outcome> {
+    if (this.#identity === null) return fail(chatError('unknown_command', 'This server has no accounts.'));
+    try {
+      return await work(this.#identity);
+    } catch (error) {
+      // The account store is the history store: the same outage, the same answer.
+      if (isPortUnavailable(error)) return fail(chatError('bus_unavailable'));
+      return fail(chatError('store_unavailable', `Accounts are unavailable: ${String(error)}`));
+    }
+  }
+
+  /** Why a password may not cross this connection, or null. */
+  #passwordRefused(secure: boolean | undefined): ChatError | null {
+    if (secure !== false || this.#allowInsecureAuth) return null;
+    return chatError('insecure_transport', 'Passwords are only accepted over TLS (or from this machine): connect with TLS, or ask the operator about ALLOW_INSECURE_AUTH.');
+  }
+
+  /**
+   * A successful login, token login or registration: an unnamed session registers as the
+   * account (into `room`), a named guest becomes the account (renamed to its name).
+   */
+  async #enterAccount(session: Session, result: { ok: true; value: Authenticated } | { ok: false; error: ChatError }, room: string | undefined): Promise<Outcome> {
+    if (!result.ok) return fail(result.error);
+    const { account, token, tokenId } = result.value;
+    if (account.kind !== 'user') return fail(chatError('forbidden', 'A bot token posts through the HTTP API; it cannot log in to chat.'));
+    if (session.account !== null && session.account.id !== account.id) return fail(chatError('forbidden', 'Log out first to log in as someone else.'));
+    const previousOwner = ownerOf(session);
+    const wasNamed = session.name;
+    session.account = account;
+    session.tokenId = tokenId;
+    if (wasNamed === null) {
+      const firstRoom = checkRoom(room ?? this.defaultRoom);
+      if ('error' in firstRoom) return this.#undoAccount(session, firstRoom.error);
+      const claimed = await this.#claimName(session, account.name, previousOwner);
+      if (claimed) return this.#undoAccount(session, claimed);
+      const joined = await this.#join(session, firstRoom.room);
+      if (!joined.ok || joined.reply.type !== 'joined') return joined;
+      return ok({ type: 'registered', name: account.name, joined: joined.reply, account: account.id, token });
+    }
+    if (foldName(wasNamed) !== account.key) {
+      const claimed = await this.#claimName(session, account.name, previousOwner);
+      if (claimed) return this.#undoAccount(session, claimed);
+      this.#announceRename(session, wasNamed, account.name);
+    } else {
+      // Signing up keeps the name: only its owner in the Names port changes.
+      const claimed = await this.#names.reown(session, account.key, previousOwner);
+      if (claimed !== 'ok') return this.#undoAccount(session, chatError(claimed === 'unavailable' ? 'bus_unavailable' : 'name_taken'));
+    }
+    return ok({ type: 'account', name: account.name, account: account.id, token });
+  }
+
+  #undoAccount(session: Session, error: ChatError): Outcome {
+    session.account = null;
+    session.tokenId = null;
+    return fail(error);
   }
 
   async #join(session: Session, raw: string): Promise<Outcome> {
@@ -588,7 +690,7 @@ export class Chat {
 
   async #privateMessage(session: Session, to: string, raw: string, action: boolean): Promise<Outcome> {
     const key = foldName(to.trim());
-    const here = this.#names.local(key);
+    const here = [...this.#names.local(key)][0];
     let exists = here !== undefined;
     if (!exists) {
       try {
@@ -614,11 +716,14 @@ export class Chat {
     const refused = await this.#claimName(session, raw);
     if (refused) return fail(refused);
     const to = session.name ?? '';
-    if (from !== to) {
-      for (const room of session.rooms) this.#background(this.#presence.join(room, { id: session.id, name: to, node: this.#nodeId }));
-      this.#publish({ audience: { kind: 'rooms', rooms: [...session.rooms] }, event: { type: 'rename', from, to, id: session.id } });
-    }
+    if (from !== to) this.#announceRename(session, from, to);
     return ok({ type: 'renamed', from, to });
+  }
+
+  /** Presence learns the new name, and everyone sharing a room with the session is told. */
+  #announceRename(session: Session, from: string, to: string): void {
+    for (const room of session.rooms) this.#background(this.#presence.join(room, { id: session.id, name: to, node: this.#nodeId }));
+    this.#publish({ audience: { kind: 'rooms', rooms: [...session.rooms] }, event: { type: 'rename', from, to, id: session.id } });
   }
 
   async #topic(session: Session, roomName: string, text: string | undefined): Promise<Outcome> {
@@ -706,8 +811,8 @@ export class Chat {
         return;
       }
       case 'user': {
-        const session = this.#names.local(audience.key);
-        if (session) this.#deliver(session.door, event, new Set([session.link]));
+        // Every connection of the user (an account may have several), each once.
+        for (const session of this.#names.local(audience.key)) this.#deliver(session.door, event, new Set([session.link]));
         return;
       }
       case 'all':

@@ -22,6 +22,15 @@ export const ERRORS = {
   store_unavailable: { status: 503, text: 'History storage is unavailable.' },
   bus_unavailable: { status: 503, text: 'The chat cannot reach its other nodes right now; try again shortly.' },
   shutting_down: { status: 503, text: 'The server is shutting down.' },
+  name_registered: { status: 409, text: 'That name is registered; log in to use it.' },
+  bad_credentials: { status: 401, text: 'Wrong name or password.' },
+  bad_token: { status: 401, text: 'That token is not valid; log in again.' },
+  not_logged_in: { status: 401, text: 'Log in first.' },
+  weak_password: { status: 400, text: 'That password is not allowed.' },
+  too_many_attempts: { status: 429, text: 'Too many failed attempts; try again later.' },
+  insecure_transport: { status: 403, text: 'Passwords are only accepted over TLS (or from this machine).' },
+  no_such_token: { status: 404, text: 'No such token.' },
+  forbidden: { status: 403, text: 'Not allowed.' },
   internal_error: { status: 500, text: 'Something went wrong on the server; the connection is being closed.' },
 } as const;
 

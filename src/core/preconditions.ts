@@ -22,4 +22,9 @@ export const PRECONDITIONS: Readonly<Record<CommandType, Precondition>> = {
   rooms: { named: false, member: false },
   history: { named: false, member: false },
   quit: { named: false, member: false },
+  login: { named: false, member: false },
+  resume: { named: false, member: false },
+  signup: { named: false, member: false },
+  logout: { named: true, member: false },
+  password: { named: true, member: false },
 };

@@ -1,4 +1,5 @@
 import type { Door } from './door.js';
+import type { AccountRecord } from './ports/accounts.js';
 import type { UserRef } from './types.js';
 
 /** One connection's identity in the chat. Owned by the core; doors keep only its id. */
@@ -7,6 +8,10 @@ export class Session {
   /** Folded name, the key of the name registry. */
   key: string | null = null;
   readonly rooms = new Set<string>();
+  /** The account this connection is logged in to; null for a guest. */
+  account: AccountRecord | null = null;
+  /** The token that logged it in, revoked by /logout. */
+  tokenId: string | null = null;
   /** Shared by every event and member list that names this session; replaced on rename. */
   ref: UserRef;
 

@@ -18,6 +18,8 @@ export interface ChatMessage {
   readonly text: string;
   /** Server time, milliseconds since the epoch. */
   readonly ts: number;
+  /** The author's account id when the author was logged in (or a bot); absent for a guest. */
+  readonly account?: string;
 }
 
 export interface RoomSummary {
@@ -81,13 +83,33 @@ export type Command =
   /** One page of the room list, by name; `after` is the previous page's `next`. */
   | { readonly type: 'rooms'; readonly limit?: number; readonly after?: string }
   | { readonly type: 'history'; readonly room: string; readonly query: HistoryQuery }
-  | { readonly type: 'quit'; readonly reason?: string };
+  | { readonly type: 'quit'; readonly reason?: string }
+  /**
+   * Logs in with a password (`peer`: the address, for throttling; `secure`: the connection is
+   * encrypted or local, so a password may cross it). Unnamed: also registers the session in
+   * `room`. Named guest: the session becomes the account (renamed to its name).
+   */
+  | { readonly type: 'login'; readonly name: string; readonly password: string; readonly room?: string; readonly peer?: string; readonly secure?: boolean }
+  /** Logs in with a token from an earlier login. */
+  | { readonly type: 'resume'; readonly token: string; readonly room?: string; readonly peer?: string }
+  /** Registers an account: `name`, or the session's current name, with a password; then as login. */
+  | { readonly type: 'signup'; readonly password: string; readonly name?: string; readonly room?: string; readonly peer?: string; readonly secure?: boolean }
+  /** Revokes this connection's token and ends the session. */
+  | { readonly type: 'logout' }
+  | { readonly type: 'password'; readonly old: string; readonly new: string; readonly peer?: string; readonly secure?: boolean };
 
 export type CommandType = Command['type'];
 
 /** The answer to one command, sent only to the session that issued it. */
 export type Reply =
-  | { readonly type: 'registered'; readonly name: string; readonly joined: JoinedReply }
+  | {
+      readonly type: 'registered';
+      readonly name: string;
+      readonly joined: JoinedReply;
+      /** Set when the session registered by logging in: the account id and the token to come back with. */
+      readonly account?: string;
+      readonly token?: string;
+    }
   | JoinedReply
   | { readonly type: 'left'; readonly room: string }
   /** `replayed`: a retry (same client id) answered with the first send's message. */
@@ -99,7 +121,9 @@ export type Reply =
   | RoomsReply
   | { readonly type: 'history'; readonly room: string; readonly messages: readonly ChatMessage[] }
   | { readonly type: 'typing' }
-  | { readonly type: 'bye' };
+  | { readonly type: 'bye' }
+  /** A named session logged in, signed up or changed its password: its (new) token. */
+  | { readonly type: 'account'; readonly name: string; readonly account: string; readonly token: string };
 
 export interface RoomsReply {
   readonly type: 'rooms';

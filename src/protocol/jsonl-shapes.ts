@@ -50,7 +50,8 @@ export interface HelpEntry {
 
 /** Everything the server sends in JSON-lines mode. */
 export type JsonServerMessage =
-  | (Re & { type: 'welcome'; name: string; room: string; topic: string; users: UserRef[]; history: ChatMessage[] })
+  | (Re & { type: 'welcome'; name: string; room: string; topic: string; users: UserRef[]; history: ChatMessage[]; account?: string; token?: string })
+  | (Re & { type: 'account'; name: string; account: string; token: string })
   | (Re & { type: 'joined'; room: string; topic: string; users: UserRef[]; history: ChatMessage[] })
   | (Re & { type: 'left'; room: string })
   | (Re & { type: 'ack'; message: ChatMessage })

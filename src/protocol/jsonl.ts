@@ -116,8 +116,11 @@ export function replyMessage(reply: Reply, re: RequestId, quitReason = 'Quit'): 
   switch (reply.type) {
     case 'registered': {
       const { room, topic, users, history } = reply.joined;
-      return { type: 'welcome', re, name: reply.name, room, topic, users: [...users], history: [...history] };
+      const account = reply.account === undefined ? {} : { account: reply.account, token: reply.token };
+      return { type: 'welcome', re, name: reply.name, room, topic, users: [...users], history: [...history], ...account };
     }
+    case 'account':
+      return { type: 'account', re, name: reply.name, account: reply.account, token: reply.token };
     case 'joined':
       return { type: 'joined', re, room: reply.room, topic: reply.topic, users: [...reply.users], history: [...reply.history] };
     case 'left':

@@ -116,6 +116,8 @@ export function replyLines(reply: Reply): string[] {
       return [];
     case 'renamed':
       return [`You are now known as ${reply.to}.`];
+    case 'account':
+      return [`You are logged in as ${reply.name}.`];
     case 'topic':
       if (reply.message) return [`You set the topic of #${reply.room} to: ${reply.topic}`];
       return [`Topic of #${reply.room}: ${reply.topic || '(none)'}`];

@@ -143,7 +143,7 @@ export class SocketDoor implements Door<SocketLink> {
     // plus closing links, which must get nothing. So the mirror is exactly the audience.
     const room = roomOf(event);
     if (room !== null) this.#sendToRoom(room, out, except);
-    else this.#sendToLinks(to, out);
+    else this.#sendToLinks(to, out, except);
   }
 
   /** Sends one event to one socket, unless it is closing. */
@@ -157,11 +157,11 @@ export class SocketDoor implements Door<SocketLink> {
     (except ? target.except(except.socket.id) : target).emit(out.name, out.payload);
   }
 
-  /** One broadcast to the socket ids of the links that are not closing. */
-  #sendToLinks(links: Iterable<SocketLink>, out: Outgoing): void {
+  /** One broadcast to the socket ids of the links that are not closing, but `except`. */
+  #sendToLinks(links: Iterable<SocketLink>, out: Outgoing, except?: SocketLink): void {
     const ids: string[] = [];
     for (const link of links) {
-      if (!link.closing) ids.push(link.socket.id);
+      if (link !== except && !link.closing) ids.push(link.socket.id);
     }
     if (ids.length > 0) this.#io.to(ids).emit(out.name, out.payload);
   }

@@ -7,7 +7,7 @@ import type { ChatEvent } from '../../core/types.js';
 import { encodeEvent, notice, wireUser, type Outgoing } from './encode.js';
 import type { SocketLink } from './link.js';
 import { countPacket, terminate, type EnginePacket } from './outbuf.js';
-import { mirrorOf, mirrorSize } from './room-mirror.js';
+import { followMembership, mirrorOf, mirrorSize } from './room-mirror.js';
 import { RoomUsersScheduler } from './room-users.js';
 
 
@@ -39,9 +39,12 @@ function roomOf(event: ChatEvent): string | null {
 /**
  * The core's handle on every Socket.IO connection of this node. Each core event is encoded
  * once and broadcast through socket.io's adapter, which also frames it once for all WebSocket
- * recipients: to the room's mirror when it holds exactly the core's recipients (room-mirror.ts),
- * otherwise to the recipients' socket ids. Sockets over the output bound are closed as their
- * output grows (`packetQueued`), not looked for on every message.
+ * recipients: a room's event to the room's mirror (room-mirror.ts), which the core keeps equal
+ * to its local members through `membership`; any other event to its recipients' socket ids.
+ * The adapter is socket.io's default in-memory one: a broadcast never leaves this process
+ * (other nodes get events from Parley's bus, and must not get them twice). Sockets over the
+ * output bound are closed as their output grows (`packetQueued`), not looked for on every
+ * message.
  */
 export class SocketDoor implements Door<SocketLink> {
   readonly name = 'socket.io';
@@ -94,6 +97,20 @@ export class SocketDoor implements Door<SocketLink> {
     return this.#byResume.get(token);
   }
 
+  /**
+   * The core's member set of `room` just gained or lost `link`: its mirror follows at once.
+   * A closing link has left every mirror already and joins none again (room-mirror.ts).
+   */
+  membership(link: SocketLink, room: string, member: boolean): void {
+    if (member && link.closing) return;
+    try {
+      followMembership(link.socket, room, member);
+    } catch (error) {
+      // The core's contract: this call must not throw. Closing the link takes it out of every mirror.
+      this.fail(link, error, 'membership');
+    }
+  }
+
   /** Call from the connection's 'packetCreate': closes the link once its output passes the bound. */
   packetQueued(link: SocketLink, packet: EnginePacket): void {
     if (countPacket(link, packet, this.#maxQueued) && !link.closing) this.kick(link, disconnect('slow_reader'));
@@ -121,7 +138,12 @@ export class SocketDoor implements Door<SocketLink> {
         break;
     }
     const out = encodeEvent(event, this.botName, this.#clock());
-    if (out) this.#send(roomOf(event), to.size, to, out, except);
+    if (!out) return;
+    // The core hands a door a room's event with all of its links in the room: the mirror,
+    // plus closing links, which must get nothing. So the mirror is exactly the audience.
+    const room = roomOf(event);
+    if (room !== null) this.#sendToRoom(room, out, except);
+    else this.#sendToLinks(to, out, except);
   }
 
   /** Sends one event to one socket, unless it is closing. */
@@ -129,17 +151,14 @@ export class SocketDoor implements Door<SocketLink> {
     if (!link.closing) link.socket.emit(out.name, out.payload);
   }
 
-  /**
-   * Sends one encoded event to `count` recipients `links`, all members of `room` if it is not
-   * null; encodes once. One broadcast to the room's mirror when it has exactly `count`
-   * members (then it holds exactly these links), else one to their socket ids.
-   */
-  #send(room: string | null, count: number, links: Iterable<SocketLink>, out: Outgoing, except?: SocketLink): void {
-    if (room !== null && count > 0 && mirrorSize(this.#io, room) === count) {
-      const target = this.#io.to(mirrorOf(room));
-      (except ? target.except(except.socket.id) : target).emit(out.name, out.payload);
-      return;
-    }
+  /** One broadcast to this node's members of `room` (its mirror), but `except`. */
+  #sendToRoom(room: string, out: Outgoing, except?: SocketLink): void {
+    const target = this.#io.to(mirrorOf(room));
+    (except ? target.except(except.socket.id) : target).emit(out.name, out.payload);
+  }
+
+  /** One broadcast to the socket ids of the links that are not closing, but `except`. */
+  #sendToLinks(links: Iterable<SocketLink>, out: Outgoing, except?: SocketLink): void {
     const ids: string[] = [];
     for (const link of links) {
       if (link !== except && !link.closing) ids.push(link.socket.id);
@@ -213,15 +232,11 @@ export class SocketDoor implements Door<SocketLink> {
     }
   }
 
+  /** The room's member list (every node's members) to this door's members of the room. */
   #sendRoomUsers(room: string): void {
+    if (mirrorSize(this.#io, room) === 0) return;
     const members = this.#chat.members(room) ?? [];
-    const links: SocketLink[] = [];
-    for (const member of members) {
-      const link = this.#bySession.get(member.id);
-      if (link) links.push(link);
-    }
-    if (links.length === 0) return;
-    this.#send(room, links.length, links, { name: 'roomUsers', payload: { room, users: members.map(wireUser) } });
+    this.#sendToRoom(room, { name: 'roomUsers', payload: { room, users: members.map(wireUser) } });
   }
 
   /** Sends pending `roomUsers` now (a request's reply may want them to precede it). */

@@ -36,7 +36,8 @@ export class SocketLink {
 
   /**
    * Marks the link as going. It also leaves every mirrored room at once, before the core is
-   * told: room broadcasts must never reach a closing link (see room-mirror.ts).
+   * told: room broadcasts must never reach a closing link, and the door ignores the core's
+   * joins for it from now on (see room-mirror.ts).
    */
   markClosing(): void {
     this.#closing = true;

@@ -1,10 +1,8 @@
 import type { Chat } from '../../core/chat.js';
 import type { ChatError } from '../../core/errors.js';
-import { checkRoom } from '../../core/names.js';
 import type { Command, Outcome } from '../../core/types.js';
 import type { SocketDoor } from './door.js';
 import type { SocketLink } from './link.js';
-import { leaveMirror, leaveMirrors, syncMirrors } from './room-mirror.js';
 
 /** What a request handler of the Socket.IO door may use. */
 export interface RequestContext {
@@ -20,26 +18,10 @@ export type Result = { readonly ok: true; readonly data: object } | { readonly o
 export const done = (data: object = {}): Result => ({ ok: true, data });
 export const failed = (error: ChatError): Result => ({ ok: false, error });
 
-/** Commands after which the session's rooms may differ. */
-const CHANGES_ROOMS = new Set<Command['type']>(['register', 'join', 'leave', 'quit']);
-
 /**
- * The door's only way to run a core command for its socket, so that the Socket.IO room
- * mirrors follow the core (room-mirror.ts): a mirror is left before the core leaves the room
- * (the core's leave runs synchronously inside `execute`), and after any command that can
- * change membership the mirrors are set from the core's rooms.
+ * The door's way to run a core command for its socket. Room mirrors need nothing here: the
+ * core tells the door of each membership change as it makes it (room-mirror.ts).
  */
 export async function execute(ctx: RequestContext, command: Command): Promise<Outcome> {
-  const { chat, link } = ctx;
-  if (command.type === 'quit') leaveMirrors(link.socket);
-  if (command.type === 'leave') {
-    const room = checkRoom(command.room);
-    if ('room' in room) leaveMirror(link.socket, room.room);
-  }
-  const outcome = await chat.execute(link.sessionId, command);
-  if (CHANGES_ROOMS.has(command.type)) {
-    if (link.closing) leaveMirrors(link.socket);
-    else syncMirrors(link.socket, chat.roomsOf(link.sessionId));
-  }
-  return outcome;
+  return ctx.chat.execute(ctx.link.sessionId, command);
 }

@@ -29,7 +29,7 @@ function resumeStale(ctx: RequestContext, name: string, token: string | undefine
   if (!stale || stale === ctx.link) return;
   const staleName = ctx.chat.nameOf(stale.sessionId);
   if (staleName === null || foldName(staleName) !== foldName(name.trim())) return;
-  // Closing first takes it out of the room mirrors before the core removes it.
+  // Closing first: no room event reaches it from now on, its own leave notices included.
   stale.markClosing();
   ctx.chat.disconnect(stale.sessionId, disconnect('replaced', RESUMED_REASON));
   stale.socket.disconnect(true);

@@ -49,6 +49,9 @@ export const ConfigSchema = z.object({
     .string()
     .default('')
     .describe('ALLOWED_HOSTS: comma-separated host names (port optional) browsers may reach the web door under, besides localhost, 127.0.0.1, ::1 and HOST; * = any'),
+  jwtSecret: z.string().default('').describe('JWT_SECRET: the server secret tokens are stored under (HMAC); required with NODE_ENV=production, the same on every node; in development made once under DATA_DIR'),
+  admins: z.string().default('').describe('ADMINS: comma-separated registered account names that are server admins'),
+  allowInsecureAuth: bool.default(false).describe('ALLOW_INSECURE_AUTH: accept passwords over plain connections from other machines (off: TLS or this machine only)'),
   durability: z.enum(['full', 'normal']).default('full').describe('DURABILITY: full = fsync each batch; normal = WAL without fsync'),
   commitWindowMs: z.coerce.number().min(0).max(100).default(2).describe('COMMIT_WINDOW_MS: how long messages may wait to share one commit'),
   redisUrl: z
@@ -95,6 +98,9 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   console: 'CONSOLE',
   corsOrigin: 'CORS_ORIGIN',
   allowedHosts: 'ALLOWED_HOSTS',
+  jwtSecret: 'JWT_SECRET',
+  admins: 'ADMINS',
+  allowInsecureAuth: 'ALLOW_INSECURE_AUTH',
   durability: 'DURABILITY',
   commitWindowMs: 'COMMIT_WINDOW_MS',
   redisUrl: 'REDIS_URL',

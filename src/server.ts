@@ -9,6 +9,11 @@ import { startOperatorConsole } from './gateways/console.js';
 import { addressLimitFrom } from './gateways/address-limit.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
 import { openStore } from './store/open.js';
+import { Identity } from './core/identity.js';
+import { hasAccounts } from './core/ports/accounts.js';
+import { NodeCredentials } from './identity/credentials.js';
+import { tokenSecret } from './identity/secret.js';
+import { mkdirSync } from 'node:fs';
 
 export const SHUTDOWN_NOTICE = 'Server is shutting down. Bye!';
 // Part of the 5 s shutdown budget given to requests already running (a commit, a history read).
@@ -56,7 +61,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
   const { bus } = ports;
+  let identity: Identity | undefined;
+  try {
+    identity = openIdentity(config, store);
+  } catch (error) {
+    await store.close();
+    await ports.close();
+    throw error;
+  }
   const chat = await Chat.create({
+    identity,
+    allowInsecureAuth: config.allowInsecureAuth,
     store,
     bus,
     names: ports.names,
@@ -123,4 +138,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     await ports.close();
     throw error;
   }
+}
+
+/** Accounts, when the store keeps them; the token secret is read (or, in development, made) here. */
+function openIdentity(config: Config, store: object): Identity | undefined {
+  if (!hasAccounts(store)) return undefined;
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = tokenSecret({ jwtSecret: config.jwtSecret, nodeEnv: config.nodeEnv, dataDir: config.dataDir });
+  const admins = config.admins.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  return new Identity({ accounts: store, credentials: new NodeCredentials(secret), clock: Date.now, newId: randomUUID, admins });
 }

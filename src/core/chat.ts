@@ -1,4 +1,5 @@
 import type { Authenticated, Identity } from './identity.js';
+import type { AccountRecord } from './ports/accounts.js';
 import { NameRegistry, ownerOf } from './name-registry.js';
 import type { Bus, BusSubscription, Envelope } from './ports/bus.js';
 import type { Names } from './ports/names.js';
@@ -342,7 +343,7 @@ export class Chat {
   members(roomName: string): UserRef[] | null {
     const room = this.#rooms.get(roomName);
     if (!room) return null;
-    return [...room.roster.values()];
+    return oncePerName(room.roster.values());
   }
 
   /**
@@ -362,9 +363,9 @@ export class Chat {
   /** The room's members on every node, asking presence when this node has no member there. */
   async membersOf(roomName: string): Promise<UserRef[] | ChatError> {
     const room = this.#rooms.get(roomName);
-    if (room && room.members.size > 0) return [...room.roster.values()];
+    if (room && room.members.size > 0) return oncePerName(room.roster.values());
     try {
-      return (await this.#presence.members(roomName)).map((member) => ({ id: member.id, name: member.name }));
+      return oncePerName((await this.#presence.members(roomName)).map((member) => ({ id: member.id, name: member.name })));
     } catch (error) {
       if (isPortUnavailable(error)) return chatError('bus_unavailable');
       throw error;
@@ -388,9 +389,16 @@ export class Chat {
    * Posts into a room under a name that is not a session (the operator's bots, webhooks).
    * Refused if a connected user holds that name, so nobody can be impersonated.
    */
-  async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat', clientId?: string): Promise<Outcome> {
-    const name = checkName(author);
+  async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat', clientId?: string, bot?: AccountRecord): Promise<Outcome> {
+    const name = checkName(bot?.name ?? author);
     if ('error' in name) return fail(name.error);
+    if (bot !== undefined) {
+      // A bot's name is registered to it, so no session can hold it: its token is the proof.
+      const room = checkRoom(roomName);
+      if ('error' in room) return fail(room.error);
+      if (this.#closing) return fail(chatError('shutting_down'));
+      return this.#counted(() => this.#post(name.name, room.room, text, kind, null, clientId, bot.id));
+    }
     let held: boolean;
     try {
       held = await this.#names.held(foldName(name.name));
@@ -574,7 +582,7 @@ export class Chat {
       type: 'joined',
       room: name,
       topic: room.topic,
-      users: [...room.roster.values()],
+      users: oncePerName(room.roster.values()),
       history: history.slice(-this.#historyOnJoin),
       fresh,
     };
@@ -651,6 +659,7 @@ export class Chat {
     kind: MessageKind,
     sender: Session | null,
     clientId?: string,
+    account: string | undefined = sender?.account?.id,
   ): Promise<Outcome> {
     const checked = this.#cleanText(kind === 'topic' ? singleLine(raw) : raw);
     if ('error' in checked) return fail(checked.error);
@@ -671,6 +680,7 @@ export class Chat {
       text,
       ts: this.#clock(),
       dedupe: clientId === undefined || clientId === '' ? undefined : { authorKey: foldName(author), clientId },
+      ...(account === undefined ? {} : { account }),
     };
     let message: ChatMessage;
     try {
@@ -876,3 +886,18 @@ const defaultSchedule: Schedule = (run, ms) => {
   const timer = setTimeout(run, ms);
   return { cancel: () => clearTimeout(timer) };
 };
+
+/**
+ * Members as people: one logged-in account connected twice (a phone and a laptop) is one user.
+ * Only an account's connections share a name, so one entry per name is one per person.
+ */
+function oncePerName(users: Iterable<UserRef>): UserRef[] {
+  const seen = new Set<string>();
+  const once: UserRef[] = [];
+  for (const user of users) {
+    if (seen.has(user.name)) continue;
+    seen.add(user.name);
+    once.push(user);
+  }
+  return once;
+}

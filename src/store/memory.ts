@@ -1,3 +1,4 @@
+import { MemoryAccounts } from '../core/ports/accounts-memory.js';
 import type { ChatMessage, HistoryQuery } from '../core/types.js';
 import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDraft, type RoomRecord, type Store } from './store.js';
 
@@ -12,7 +13,7 @@ interface RoomState {
  * A store that keeps history in memory only: for tests of the core and for running without
  * a disk. Passes the same contract as the SQLite store, except surviving a restart.
  */
-export class MemoryStore implements Store {
+export class MemoryStore extends MemoryAccounts implements Store {
   readonly #rooms = new Map<string, RoomState>();
   /** `${authorKey}\n${clientId}` -> the message it sent. */
   readonly #sends = new Map<string, ChatMessage>();

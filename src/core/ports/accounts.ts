@@ -48,3 +48,8 @@ export interface AccountStore {
   /** Deletes an account's tokens of one kind; returns how many. */
   deleteTokens(accountId: string, kind: TokenRecord['kind']): Promise<number>;
 }
+
+/** Whether a store also keeps accounts (every store does once it implements this port). */
+export function hasAccounts(store: object): store is AccountStore {
+  return typeof (store as Partial<AccountStore>).createAccount === 'function' && typeof (store as Partial<AccountStore>).tokenByDigest === 'function';
+}

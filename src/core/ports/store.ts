@@ -19,6 +19,8 @@ export interface MessageDraft {
   readonly text: string;
   /** Server time, milliseconds since the epoch; also the time the dedupe window counts from. */
   readonly ts: number;
+  /** The author's account id when logged in (or a bot); stored with the message. */
+  readonly account?: string;
   /** Makes a retry safe; see Store.append. */
   readonly dedupe?: { readonly authorKey: string; readonly clientId: string };
 }

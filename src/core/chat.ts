@@ -13,7 +13,8 @@ import type { Door } from './door.js';
 import { chatError, type ChatError } from './errors.js';
 import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
-import { Room } from './room.js';
+import type { Room } from './room.js';
+import { Router } from './router.js';
 import type { Schedule, SequencerDeps } from './sequencer.js';
 import { sanitizeText, singleLine } from './sanitize.js';
 import { Session } from './session.js';
@@ -112,6 +113,7 @@ export class Chat {
   readonly #rooms = new Map<string, Room>();
   readonly #subscription: BusSubscription;
   readonly #unlisten: Array<() => void>;
+  readonly #router: Router;
   readonly #pending = new Set<Promise<void>>();
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
@@ -139,7 +141,17 @@ export class Chat {
     const names = options.names ?? new MemoryNames();
     this.#names = new NameRegistry(names, this.#onPortError);
     this.#presence = options.presence ?? new MemoryPresence();
-    this.#subscription = this.#bus.subscribe((envelope) => this.#route(envelope));
+    this.#router = new Router({
+      rooms: this.#rooms,
+      sessions: this.#sessions,
+      names: this.#names,
+      nodeId: this.#nodeId,
+      store: this.#store,
+      schedule: options.schedule ?? defaultSchedule,
+      onGapFilled: options.onGapFilled ?? (() => {}),
+      onDeliveryError: options.onDeliveryError ?? (() => {}),
+    });
+    this.#subscription = this.#bus.subscribe((envelope) => this.#router.route(envelope));
     this.#unlisten = [
       this.#presence.onExpired((room, member) => this.#expired(room, member)),
       names.onLost((_key, owner) => this.#nameLost(owner)),
@@ -150,7 +162,7 @@ export class Chat {
   static async create(options: ChatOptions): Promise<Chat> {
     const chat = new Chat(options);
     for (const record of await options.store.loadRooms()) {
-      chat.#rooms.set(record.name, chat.#newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
+      chat.#rooms.set(record.name, chat.#router.newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
     }
     return chat;
   }
@@ -332,7 +344,7 @@ export class Chat {
       return;
     }
     for (const record of records) {
-      if (!this.#rooms.has(record.name)) this.#rooms.set(record.name, this.#newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
+      if (!this.#rooms.has(record.name)) this.#rooms.set(record.name, this.#router.newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
     }
   }
 
@@ -441,7 +453,7 @@ export class Chat {
   /** Tells every local session why it is being closed, then refuses further commands. */
   shutdown(why: Disconnect = disconnect('shutdown')): void {
     this.#closing = true;
-    this.#deliverAll({ type: 'disconnect', ...why });
+    this.#router.deliverAll({ type: 'disconnect', ...why });
   }
 
   close(): void {
@@ -555,7 +567,7 @@ export class Chat {
     }
     let room = this.#rooms.get(name);
     if (!room) {
-      room = this.#newRoom(name, '', 0, null);
+      room = this.#router.newRoom(name, '', 0, null);
       this.#rooms.set(name, room);
     }
     const first = fresh && room.members.size === 0;
@@ -669,7 +681,7 @@ export class Chat {
     if (this.#bus.state === 'down') return fail(chatError('bus_unavailable'));
     let room = this.#rooms.get(roomName);
     if (!room) {
-      room = this.#newRoom(roomName, '', 0, null);
+      room = this.#router.newRoom(roomName, '', 0, null);
       this.#rooms.set(roomName, room);
     }
     const draft: MessageDraft = {
@@ -693,7 +705,7 @@ export class Chat {
     const envelope: Envelope = { audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id };
     // This node's members get it now, whatever the bus does; the bus's copy is then a repeat
     // that the room's sequencer drops.
-    this.#route(envelope);
+    this.#router.route(envelope);
     this.#publish(envelope);
     return ok({ type: 'sent', message });
   }
@@ -779,106 +791,8 @@ export class Chat {
     const session = this.#sessions.get(owner);
     if (!session) return;
     const why = disconnect('replaced', 'Your name was taken while this server was cut off from the others.');
-    this.#deliver(session.door, { type: 'disconnect', ...why }, new Set([session.link]));
+    this.#router.deliver(session.door, { type: 'disconnect', ...why }, new Set([session.link]));
     this.disconnect(owner, why);
-  }
-
-  /** Keeps this node's view of another node's members in step with their joins, leaves and renames. */
-  #applyRoster(envelope: Envelope): void {
-    if (envelope.origin === this.#nodeId) return;
-    const { audience, event } = envelope;
-    if (audience.kind === 'room') {
-      const room = this.#rooms.get(audience.room);
-      if (!room || room.members.size === 0) return;
-      if (event.type === 'join') room.roster.set(event.user.id, event.user);
-      else if (event.type === 'leave') room.roster.delete(event.user.id);
-    } else if (audience.kind === 'rooms' && event.type === 'rename') {
-      for (const name of audience.rooms) {
-        const room = this.#rooms.get(name);
-        if (room?.roster.has(event.id)) room.roster.set(event.id, { id: event.id, name: event.to });
-      }
-    }
-  }
-
-  /** Delivers an envelope from the bus to this node's sessions. */
-  #route(envelope: Envelope): void {
-    const { audience, event } = envelope;
-    if (event.type !== 'message') this.#applyRoster(envelope);
-    if (envelope.quiet) return;
-    switch (audience.kind) {
-      case 'room': {
-        const room = this.#rooms.get(audience.room);
-        if (!room) return;
-        // Messages reach the doors through the room's sequencer: once each, in seq order.
-        if (event.type === 'message') room.sequencer.accept(event.message, envelope.author);
-        else this.#deliverRoom(room, event, envelope);
-        return;
-      }
-      case 'rooms': {
-        const seen = new Set<Session>();
-        for (const name of audience.rooms) for (const member of this.#rooms.get(name)?.members ?? []) seen.add(member);
-        for (const member of seen) this.#deliver(member.door, event, new Set([member.link]));
-        return;
-      }
-      case 'user': {
-        // Every connection of the user (an account may have several), each once.
-        for (const session of this.#names.local(audience.key)) this.#deliver(session.door, event, new Set([session.link]));
-        return;
-      }
-      case 'all':
-        this.#deliverAll(event);
-        return;
-    }
-  }
-
-  #newRoom(name: string, topic: string, lastSeq: number, lastTs: number | null): Room {
-    let room: Room | undefined;
-    const sequencing: SequencerDeps = {
-      fetchAfter: (roomName, after, limit) => this.#store.history(roomName, { after, limit }),
-      deliver: (message, author) => {
-        if (room) this.#deliverMessage(room, message, author);
-      },
-      schedule: this.#schedule,
-      onFill: (roomName, fromSeq, count) => this.#onGapFilled(roomName, fromSeq, count),
-    };
-    room = new Room(name, topic, lastSeq, lastTs, sequencing);
-    return room;
-  }
-
-  /** The one place a room message updates this node's view of the room before the doors see it. */
-  #deliverMessage(room: Room, message: ChatMessage, author: string | undefined): void {
-    room.lastSeq = message.seq;
-    room.lastTs = message.ts;
-    if (message.kind === 'topic') room.topic = message.text;
-    this.#deliverRoom(room, { type: 'message', message }, { audience: { kind: 'room', room: room.name }, event: { type: 'message', message }, author });
-  }
-
-  #deliverRoom(room: Room, event: ChatEvent, envelope: Envelope): void {
-    const except = envelope.except ?? envelope.author;
-    const excluded = except === undefined ? undefined : this.#sessions.get(except);
-    for (const [door, links] of room.linksByDoor()) {
-      const skip = excluded && excluded.door === door && (envelope.except !== undefined || !door.echoOwnMessages);
-      this.#deliver(door, event, links, skip ? excluded.link : undefined);
-    }
-  }
-
-  /** One door's failure must not stop delivery to the others nor fail the sender's command. */
-  #deliver(door: Door<unknown>, event: ChatEvent, links: ReadonlySet<unknown>, except?: unknown): void {
-    try {
-      door.deliver(event, links, except);
-    } catch (error) {
-      this.#onDeliveryError(error, door.name);
-    }
-  }
-
-  #deliverAll(event: ChatEvent): void {
-    const byDoor = new Map<Door<unknown>, Set<unknown>>();
-    for (const session of this.#sessions.values()) {
-      let links = byDoor.get(session.door);
-      if (!links) byDoor.set(session.door, (links = new Set()));
-      links.add(session.link);
-    }
-    for (const [door, links] of byDoor) this.#deliver(door, event, links);
   }
 }
 

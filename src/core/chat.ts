@@ -15,7 +15,7 @@ import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
 import type { Room } from './room.js';
 import { Router } from './router.js';
-import type { Schedule, SequencerDeps } from './sequencer.js';
+import type { Schedule } from './sequencer.js';
 import { sanitizeText, singleLine } from './sanitize.js';
 import { Session } from './session.js';
 import type {
@@ -96,9 +96,6 @@ export class Chat {
   readonly #maxRooms: number;
   readonly #presenceLimit: number;
   readonly #roomRetentionMs: number;
-  readonly #onDeliveryError: (error: unknown, door: string) => void;
-  readonly #schedule: Schedule;
-  readonly #onGapFilled: (room: string, fromSeq: number, count: number) => void;
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #clock: () => number;
@@ -127,9 +124,6 @@ export class Chat {
     this.#maxRooms = options.maxRoomsPerSession ?? 50;
     this.#presenceLimit = options.presenceNoticeLimit ?? 500;
     this.#roomRetentionMs = options.roomRetentionMs ?? DEFAULT_ROOM_RETENTION_MS;
-    this.#onDeliveryError = options.onDeliveryError ?? (() => {});
-    this.#schedule = options.schedule ?? defaultSchedule;
-    this.#onGapFilled = options.onGapFilled ?? (() => {});
     this.#store = options.store;
     this.#bus = options.bus;
     this.#clock = options.clock;

@@ -14,6 +14,9 @@ import { chatError, type ChatError } from './errors.js';
 import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
 import type { Room } from './room.js';
+import { MAX_ROOMS_PAGE, RoomDirectory } from './room-directory.js';
+
+export { MAX_ROOMS_PAGE };
 import { Router } from './router.js';
 import type { Schedule } from './sequencer.js';
 import { sanitizeText, singleLine } from './sanitize.js';
@@ -72,8 +75,6 @@ export interface ChatOptions {
   readonly onGapFilled?: (room: string, fromSeq: number, count: number) => void;
 }
 
-/** Room lists are paged: at most this many rooms per reply. */
-export const MAX_ROOMS_PAGE = 200;
 const DEFAULT_ROOM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 type Handler<T extends Command['type']> = (
@@ -95,7 +96,6 @@ export class Chat {
   readonly #historyOnJoin: number;
   readonly #maxRooms: number;
   readonly #presenceLimit: number;
-  readonly #roomRetentionMs: number;
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #clock: () => number;
@@ -111,6 +111,7 @@ export class Chat {
   readonly #subscription: BusSubscription;
   readonly #unlisten: Array<() => void>;
   readonly #router: Router;
+  readonly #directory: RoomDirectory;
   readonly #pending = new Set<Promise<void>>();
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
@@ -123,7 +124,6 @@ export class Chat {
     this.#historyOnJoin = options.historyOnJoin ?? 20;
     this.#maxRooms = options.maxRoomsPerSession ?? 50;
     this.#presenceLimit = options.presenceNoticeLimit ?? 500;
-    this.#roomRetentionMs = options.roomRetentionMs ?? DEFAULT_ROOM_RETENTION_MS;
     this.#store = options.store;
     this.#bus = options.bus;
     this.#clock = options.clock;
@@ -144,6 +144,16 @@ export class Chat {
       schedule: options.schedule ?? defaultSchedule,
       onGapFilled: options.onGapFilled ?? (() => {}),
       onDeliveryError: options.onDeliveryError ?? (() => {}),
+    });
+    this.#directory = new RoomDirectory({
+      rooms: this.#rooms,
+      newRoom: (name, topic, lastSeq, lastTs) => this.#router.newRoom(name, topic, lastSeq, lastTs),
+      presence: this.#presence,
+      store: this.#store,
+      clock: this.#clock,
+      retentionMs: options.roomRetentionMs ?? DEFAULT_ROOM_RETENTION_MS,
+      defaultRoom: this.defaultRoom,
+      onError: this.#onPortError,
     });
     this.#subscription = this.#bus.subscribe((envelope) => this.#router.route(envelope));
     this.#unlisten = [
@@ -297,85 +307,27 @@ export class Chat {
 
   /** Every listed room, by name: those with members, and those active within the retention. */
   listRooms(): RoomSummary[] {
-    const since = this.#clock() - this.#roomRetentionMs;
-    const rooms: RoomSummary[] = [];
-    for (const room of this.#rooms.values()) {
-      if (room.roster.size === 0 && (room.lastTs === null || room.lastTs < since)) continue;
-      rooms.push({ name: room.name, topic: room.topic, members: room.roster.size, lastActivity: room.lastTs });
-    }
-    return rooms.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.#directory.list();
   }
 
-  /**
-   * One page of the room list: rooms named after `after`, at most `limit` (bounded by
-   * MAX_ROOMS_PAGE). Rooms other nodes stored since this one started are learned from the
-   * store; member counts come from presence, so they count every node's members.
-   */
-  async roomsPage(limit = MAX_ROOMS_PAGE, after?: string): Promise<{ rooms: RoomSummary[]; next: string | null }> {
-    const size = Math.max(1, Math.min(MAX_ROOMS_PAGE, Math.floor(Number.isFinite(limit) ? limit : MAX_ROOMS_PAGE)));
-    await this.#learnStoredRooms();
-    const all = this.listRooms();
-    const start = after === undefined ? 0 : all.findIndex((room) => room.name > after);
-    let rooms = start < 0 ? [] : all.slice(start, start + size);
-    const more = start >= 0 && start + size < all.length;
-    const next = more ? (rooms[rooms.length - 1]?.name ?? null) : null;
-    try {
-      const counts = await this.#presence.counts(rooms.map((room) => room.name));
-      rooms = rooms.map((room) => ({ ...room, members: Math.max(room.members, counts.get(room.name) ?? 0) }));
-    } catch (error) {
-      // The counts this node knows are still a useful answer while presence is unreachable.
-      if (!isPortUnavailable(error)) throw error;
-    }
-    return { rooms, next };
+  /** One page of the room list, member counts from every node (see RoomDirectory.page). */
+  roomsPage(limit = MAX_ROOMS_PAGE, after?: string): Promise<{ rooms: RoomSummary[]; next: string | null }> {
+    return this.#directory.page(limit, after);
   }
 
-  async #learnStoredRooms(): Promise<void> {
-    let records;
-    try {
-      records = await this.#store.loadRooms();
-    } catch (error) {
-      this.#onPortError(error);
-      return;
-    }
-    for (const record of records) {
-      if (!this.#rooms.has(record.name)) this.#rooms.set(record.name, this.#router.newRoom(record.name, record.topic, record.lastSeq, record.lastTs));
-    }
-  }
-
-  /**
-   * The room's members on every node, in the order this node learned of them, or null if
-   * this node knows no such room. Complete for rooms with members on this node; see membersOf.
-   */
+  /** The room's members on every node as this node knows them, or null if it knows no such room. */
   members(roomName: string): UserRef[] | null {
-    const room = this.#rooms.get(roomName);
-    if (!room) return null;
-    return oncePerName(room.roster.values());
+    return this.#directory.members(roomName);
   }
 
-  /**
-   * One room as every node sees it (members counted across nodes), or null if no node has it:
-   * neither stored messages nor members. The default room always exists.
-   */
-  async findRoom(roomName: string): Promise<RoomSummary | null> {
-    if (!this.#rooms.has(roomName)) await this.#learnStoredRooms();
-    const users = await this.membersOf(roomName);
-    const members = Array.isArray(users) ? users.length : 0;
-    const room = this.#rooms.get(roomName);
-    const stored = room !== undefined && room.lastSeq > 0;
-    if (!stored && members === 0 && roomName !== this.defaultRoom) return null;
-    return { name: roomName, topic: room?.topic ?? '', members, lastActivity: room?.lastTs ?? null };
+  /** One room as every node sees it, or null if no node has it. */
+  findRoom(roomName: string): Promise<RoomSummary | null> {
+    return this.#directory.find(roomName);
   }
 
   /** The room's members on every node, asking presence when this node has no member there. */
-  async membersOf(roomName: string): Promise<UserRef[] | ChatError> {
-    const room = this.#rooms.get(roomName);
-    if (room && room.members.size > 0) return oncePerName(room.roster.values());
-    try {
-      return oncePerName((await this.#presence.members(roomName)).map((member) => ({ id: member.id, name: member.name })));
-    } catch (error) {
-      if (isPortUnavailable(error)) return chatError('bus_unavailable');
-      throw error;
-    }
+  membersOf(roomName: string): Promise<UserRef[] | ChatError> {
+    return this.#directory.membersOf(roomName);
   }
 
   roomExists(roomName: string): boolean {
@@ -588,7 +540,7 @@ export class Chat {
       type: 'joined',
       room: name,
       topic: room.topic,
-      users: oncePerName(room.roster.values()),
+      users: this.#directory.people(room),
       history: history.slice(-this.#historyOnJoin),
       fresh,
     };
@@ -794,18 +746,3 @@ const defaultSchedule: Schedule = (run, ms) => {
   const timer = setTimeout(run, ms);
   return { cancel: () => clearTimeout(timer) };
 };
-
-/**
- * Members as people: one logged-in account connected twice (a phone and a laptop) is one user.
- * Only an account's connections share a name, so one entry per name is one per person.
- */
-function oncePerName(users: Iterable<UserRef>): UserRef[] {
-  const seen = new Set<string>();
-  const once: UserRef[] = [];
-  for (const user of users) {
-    if (seen.has(user.name)) continue;
-    seen.add(user.name);
-    once.push(user);
-  }
-  return once;
-}

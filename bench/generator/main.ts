@@ -14,8 +14,12 @@ let population: Population | null = null;
 let nameSeq = 0;
 
 function specsFor(endpoint: Endpoint, rooms: readonly RoomPlan[], timeoutMs: number): ClientSpec[] {
+  const ports = endpoint.ports && endpoint.ports.length > 0 ? endpoint.ports : [endpoint.port];
+  let receiverTurn = 0;
+  let senderTurn = 0;
+  const portFor = (role: Role): number => ports[(role === 'sender' ? senderTurn++ : receiverTurn++) % ports.length] ?? endpoint.port;
   const spec = (room: string, role: Role): ClientSpec => ({
-    port: endpoint.port,
+    port: portFor(role),
     name: `${role[0]}${++nameSeq}`,
     room,
     role,

@@ -18,6 +18,11 @@ export type Dialect =
 export interface Endpoint {
   readonly dialect: Dialect;
   readonly port: number;
+  /**
+   * Every node of a cluster (`port` first among them). Receivers (and probes) are spread over
+   * them round robin in join order, senders likewise, each role counted across all rooms.
+   */
+  readonly ports?: readonly number[];
   /** The room new sessions start in (Parley: general); joined rooms other than it are left. */
   readonly defaultRoom?: string;
 }

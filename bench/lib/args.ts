@@ -22,7 +22,8 @@ export interface BenchArgs {
 export const USAGE = `Usage: node dist/bench/run.js [--scenario NAME]... [--server NAME]... [--quick] [--out DIR]
   --scenario NAME   run only this scenario (repeatable or comma-separated)
   --server NAME     run only against this server (repeatable or comma-separated):
-                    parley, naive-tcp, naive-socketio, inspircd
+                    parley, naive-tcp, naive-socketio, inspircd; or a subject:
+                    parley-tcp, parley-sqlite, parley-pg-redis, parley-3-nodes, ...
   --quick           a few seconds per scenario, small N (a harness check, not a measurement)
   --parley-env K=V  extra environment for Parley servers, e.g. DURABILITY=normal (repeatable)
   --profile DIR     run Parley with --cpu-prof, profiles into DIR

@@ -31,7 +31,7 @@ export interface Managed {
   /** Last lines of its output, for error messages. */
   tail(): string;
   alive(): boolean;
-  /** SIGTERM, then SIGKILL after `graceMs`. Resolves once it has exited. */
+  /** SIGTERM (or the stop signal given), then SIGKILL after `graceMs`. Resolves once it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -45,13 +45,18 @@ export interface SpawnPinnedOptions {
   readonly logFile?: string;
   /** Adds an IPC channel (for node children). */
   readonly ipc?: boolean;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** What stop() sends first; default SIGTERM (PostgreSQL's fast shutdown is SIGINT). */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 /** Starts `command args` (through `taskset -c CPU` when cpu is set). taskset execs, so the pid is the command's. */
 export function spawnPinned(name: string, command: string, args: readonly string[], options: SpawnPinnedOptions): Managed {
   const [file, argv] = options.cpu === null ? [command, [...args]] : ['taskset', ['-c', String(options.cpu), command, ...args]];
   const stdio: StdioOptions = options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'];
-  const child = spawn(file, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio });
+  const child = spawn(file, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio, uid: options.uid, gid: options.gid });
   if (child.pid === undefined) throw new Error(`could not start ${name} (${file})`);
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
   let tail = '';
@@ -75,7 +80,7 @@ export function spawnPinned(name: string, command: string, args: readonly string
     alive: () => !exited,
     async stop(graceMs = 5000) {
       if (exited) return;
-      child.kill('SIGTERM');
+      child.kill(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => {
         if (!exited) child.kill('SIGKILL');
       }, graceMs);

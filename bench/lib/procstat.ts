@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of utime/stime in /proc/PID/stat (USER_HZ; 100 on every Linux we target). */
 const USER_HZ = 100;
@@ -26,4 +26,62 @@ export function sampleProcess(pid: number): ProcSample | null {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/**
+ * CPU seconds of a process and everything it forked: its own time, the time of its children it
+ * has reaped (cutime/cstime), and the time of its children still running (and theirs). For a
+ * multi-process server such as PostgreSQL (postmaster, one backend per connection, background
+ * workers). Continuous across a child's exit: its time moves from the live sum to cutime.
+ * Null when the process is gone.
+ */
+export function sampleProcessTree(pid: number): number | null {
+  const children = childrenByParent();
+  const seen = new Set<number>();
+  const visit = (p: number): number | null => {
+    if (seen.has(p)) return 0;
+    seen.add(p);
+    const own = readTimes(p);
+    if (own === null) return null;
+    let sum = own;
+    for (const child of children.get(p) ?? []) sum += visit(child) ?? 0;
+    return sum;
+  };
+  return visit(pid);
+}
+
+/** utime + stime + cutime + cstime of a process, in seconds; null when it is gone. */
+function readTimes(pid: number): number | null {
+  const fields = statFields(pid);
+  if (fields === null) return null;
+  // Fields 14-17 (1-based, counting comm as 2): utime, stime, cutime, cstime.
+  return [14, 15, 16, 17].reduce((sum, n) => sum + Number(fields[n - 3]), 0) / USER_HZ;
+}
+
+/** Fields of /proc/PID/stat after comm (index 0 = field 3, state); null when the process is gone. */
+function statFields(pid: number): string[] | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return null;
+    throw error;
+  }
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Parent pid -> child pids, from every /proc/PID/stat readable now. */
+function childrenByParent(): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (fields === null) continue;
+    const parent = Number(fields[4 - 3]);
+    const list = out.get(parent);
+    if (list) list.push(Number(entry));
+    else out.set(parent, [Number(entry)]);
+  }
+  return out;
 }

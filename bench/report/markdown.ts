@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, ladder, populations, ratio } from './find.js';
 import { stem } from './json.js';
+import { referenceSummary, serviceCpuPerMillion } from './reference.js';
 import type { BenchResult, LadderRun, ScenarioResult } from './result.js';
 
 /** The Markdown report: targets, then one section per scenario; the SVG chart is linked. */
@@ -35,7 +36,9 @@ export function writeMarkdown(dir: string, result: BenchResult): string {
 
 function section(result: BenchResult, s: ScenarioResult): string[] {
   const out = [`## ${s.title} (\`${s.name}\`)`, '', `Parameters: ${Object.entries(s.params).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}.`, ''];
-  if (s.ladders && s.ladders.length > 0) out.push(...ladderSummary(result, s), ...ladderSteps(s.ladders));
+  if (s.ladders && s.ladders.length > 0) {
+    out.push(...(s.reference !== undefined ? referenceSummary(s) : ladderSummary(result, s)), ...ladderSteps(s.ladders));
+  }
   if (s.idle && s.idle.length > 0) {
     out.push('| server | door | clients | RSS idle (MiB) | RSS loaded (MiB) | KiB per connection | connect time (ms) | note |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of s.idle) {
@@ -108,6 +111,12 @@ function maxOther(l: LadderRun): number | null {
   return values.length > 0 ? Math.max(...values) : null;
 }
 
+/** Services' CPU per million deliveries beside the server's, when the server uses any. */
+function services(row: LadderRun['rows'][number]): string {
+  const list = Object.entries(serviceCpuPerMillion(row));
+  return list.length === 0 ? '' : ` (+ ${list.map(([name, v]) => `${name} ${fmt(v)}`).join(', ')})`;
+}
+
 function ladderSteps(ladders: readonly LadderRun[]): string[] {
   const out = [
     '<details><summary>Every step</summary>',
@@ -120,7 +129,7 @@ function ladderSteps(ladders: readonly LadderRun[]): string[] {
       const lat = r.latencyMs;
       const verdict = r.pass ? 'pass' : `fail: ${r.failed.join('; ')}`;
       out.push(
-        `| ${l.subject} | ${l.label} | ${r.rate} | ${r.sent} | ${r.deliveriesPerS} | ${r.loss} | ${fmt(lat.p50)} / ${fmt(lat.p99)} / ${fmt(lat.max)} | ${fmt(r.serverCpuPct, 1)} | ${fmt(r.cpuSPerMillion)} | ${fmt(r.serverRssKiB / 1024, 1)} | ${fmt(r.generatorCpuPct, 1)}${r.generatorBound ? ' (generator-bound)' : ''} | ${fmt(r.otherLoadOnServerCpuPct, 1)} | ${verdict} |`,
+        `| ${l.subject} | ${l.label} | ${r.rate} | ${r.sent} | ${r.deliveriesPerS} | ${r.loss} | ${fmt(lat.p50)} / ${fmt(lat.p99)} / ${fmt(lat.max)} | ${fmt(r.serverCpuPct, 1)} | ${fmt(r.cpuSPerMillion)}${services(r)} | ${fmt(r.serverRssKiB / 1024, 1)} | ${fmt(r.generatorCpuPct, 1)}${r.generatorBound ? ' (generator-bound)' : ''} | ${fmt(r.otherLoadOnServerCpuPct, 1)} | ${verdict} |`,
       );
     }
   }

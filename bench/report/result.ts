@@ -36,6 +36,8 @@ export interface ScenarioResult {
   readonly storage?: StorageResult;
   readonly startup?: StartupResult;
   readonly notes: string[];
+  /** When set, the ladders are compared with this subject's (the same population) instead of the baselines. */
+  readonly reference?: string;
 }
 
 /** One offered-rate step of a fan-out ladder. */
@@ -54,8 +56,11 @@ export interface StepRow {
   /** Messages per second that reached every receiver of their room. */
   readonly deliveredMsgRate: number;
   readonly latencyMs: LatencySummary;
+  /** CPU seconds of the server's own processes (summed over the nodes of a cluster). */
   readonly serverCpuS: number;
   readonly serverCpuPct: number;
+  /** CPU seconds of the services the server uses (redis, postgres), when it uses any. */
+  readonly serviceCpuS?: Readonly<Record<string, number>>;
   /** Server CPU seconds per million deliveries; null when nothing was delivered. */
   readonly cpuSPerMillion: number | null;
   readonly serverRssKiB: number;
@@ -75,6 +80,8 @@ export interface LadderRun {
   readonly server: string;
   readonly door: string;
   readonly baseline: boolean;
+  /** Server processes (Parley nodes); absent = 1. */
+  readonly nodes?: number;
   /** A label of the population, e.g. "N=100". */
   readonly label: string;
   readonly receivers: number;

@@ -10,6 +10,9 @@ const COLORS: Readonly<Record<string, string>> = {
   'naive-tcp': '#d62728',
   'naive-socketio': '#ff7f0e',
   inspircd: '#2ca02c',
+  'parley-sqlite': '#1f77b4',
+  'parley-pg-redis': '#9467bd',
+  'parley-3-nodes': '#8c564b',
 };
 const PANEL_W = 420;
 const PANEL_H = 240;
@@ -48,7 +51,7 @@ export function renderChart(result: BenchResult): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    legend(),
+    legend(new Set(rows.flatMap(([left]) => left.ladders.map((l) => l.subject)))),
   ];
   if (rows.length === 0) parts.push(`<text x="20" y="${legendH + 30}">No fan-out scenario ran.</text>`);
   rows.forEach(([left, right], i) => {
@@ -64,10 +67,13 @@ export function writeChart(dir: string, result: BenchResult): string {
   return path;
 }
 
-function legend(): string {
-  return Object.entries(COLORS)
-    .map(([name, color], i) => `<rect x="${12 + i * 150}" y="9" width="12" height="12" fill="${color}"/><text x="${28 + i * 150}" y="19">${name}</text>`)
-    .join('') + `<text x="${12 + Object.keys(COLORS).length * 150}" y="19" fill="#555">filled: passed; hollow: failed; square: generator-bound</text>`;
+/** One entry per server that appears in the chart (all of them when none ran). */
+function legend(present: ReadonlySet<string>): string {
+  const entries = Object.entries(COLORS).filter(([name]) => present.size === 0 || present.has(name));
+  return (
+    entries.map(([name, color], i) => `<rect x="${12 + i * 130}" y="9" width="12" height="12" fill="${color}"/><text x="${28 + i * 130}" y="19">${name}</text>`).join('') +
+    `<text x="${12 + entries.length * 130}" y="19" fill="#555">filled: passed; hollow: failed; square: generator-bound</text>`
+  );
 }
 
 function panel(p: Panel, x0: number, y0: number): string {

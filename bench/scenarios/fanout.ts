@@ -4,17 +4,17 @@ import { runLadder, type LadderPlan } from './ladder.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 
 /** N receivers in one room, 5 senders, ~100-byte messages, the offered rate doubled step by step. */
-interface Population {
+export interface Population {
   readonly receivers: number;
   readonly commonRate: number;
   readonly firstRate: number;
 }
 
-const FULL: readonly Population[] = [
+export const FANOUT_FULL: readonly Population[] = [
   { receivers: 100, commonRate: 1000, firstRate: 125 },
   { receivers: 1000, commonRate: 200, firstRate: 25 },
 ];
-const QUICK: readonly Population[] = [{ receivers: 20, commonRate: 100, firstRate: 50 }];
+export const FANOUT_QUICK: readonly Population[] = [{ receivers: 20, commonRate: 100, firstRate: 50 }];
 
 export function fanoutPlan(population: Population, quick: boolean): LadderPlan {
   const steps = quick ? 2 : 9;
@@ -38,7 +38,7 @@ export function fanoutScenario(name: string, title: string, subjectNames: readon
     name,
     title,
     async run(context: ScenarioContext): Promise<ScenarioResult> {
-      const populations = context.quick ? QUICK : FULL;
+      const populations = context.quick ? FANOUT_QUICK : FANOUT_FULL;
       const ladders: LadderRun[] = [];
       const skips: SkipRecord[] = [];
       for (const population of populations) {
@@ -50,7 +50,7 @@ export function fanoutScenario(name: string, title: string, subjectNames: readon
           else if (!skips.some((s) => s.subject === outcome.subject)) skips.push(outcome);
         }
       }
-      const plan = fanoutPlan(populations[0] ?? FULL[0]!, context.quick);
+      const plan = fanoutPlan(populations[0] ?? FANOUT_FULL[0]!, context.quick);
       return {
         name,
         title,

@@ -1,3 +1,4 @@
+import { clusterFanout, clusterManyRooms } from './cluster.js';
 import { tcpFanout, socketioFanout } from './fanout.js';
 import { idle } from './idle.js';
 import { manyRooms } from './many-rooms.js';
@@ -6,4 +7,4 @@ import { startup } from './startup.js';
 import { storage } from './storage.js';
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const SCENARIOS: readonly Scenario[] = [tcpFanout, socketioFanout, manyRooms, idle, storage, startup];
+export const SCENARIOS: readonly Scenario[] = [tcpFanout, socketioFanout, manyRooms, idle, storage, startup, clusterFanout, clusterManyRooms];

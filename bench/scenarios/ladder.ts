@@ -3,7 +3,7 @@ import { otherLoadPct, sampleCpus } from '../lib/cpustat.js';
 import { sampleProcess } from '../lib/procstat.js';
 import { sleep } from '../lib/ports.js';
 import type { LadderRun, SkipRecord, StepRow } from '../report/result.js';
-import type { RunningSubject, Subject } from '../targets/subject.js';
+import type { RunningSubject, Subject, SubjectSample } from '../targets/subject.js';
 import type { ScenarioContext } from './scenario.js';
 import { withSubject } from './with-subject.js';
 
@@ -44,9 +44,16 @@ async function climb(subject: Subject, server: RunningSubject, context: Scenario
   const senders = plan.rooms.reduce((sum, r) => sum + r.senders, 0);
   const perMessage = receivers / plan.rooms.length;
   const rows: StepRow[] = [];
-  const base = { subject: subject.name, server: subject.server, door: subject.door, baseline: subject.baseline, label: plan.label };
+  const base = {
+    subject: subject.name,
+    server: subject.server,
+    door: subject.door,
+    baseline: subject.baseline,
+    ...(subject.nodes !== undefined ? { nodes: subject.nodes } : {}),
+    label: plan.label,
+  };
   const shape = { receivers, senders, rooms: plan.rooms.length, commonRate: plan.commonRate };
-  const idleRssKiB = sampleProcess(server.pid)?.rssKiB ?? null;
+  const idleRssKiB = sampleSubject(server)?.rssKiB ?? null;
   let setupMs: number | null = null;
   let stoppedBy: LadderRun['stoppedBy'] = 'ladder-end';
   let error: string | null = null;
@@ -62,14 +69,17 @@ async function climb(subject: Subject, server: RunningSubject, context: Scenario
         stoppedBy = 'time';
         break;
       }
-      const before = sampleProcess(server.pid);
+      const before = sampleSubject(server);
       const cpusBefore = sampleCpus();
       const step = await generator.step({ op: 'step', rate, durationMs: plan.stepMs, drainMs: plan.drainMs, payloadBytes: plan.payloadBytes });
-      const after = sampleProcess(server.pid);
+      const after = sampleSubject(server);
       const cpusAfter = sampleCpus();
       const serverCpu = context.pinning.serverCpu;
-      const otherPct = serverCpu === null ? null : otherLoadPct(cpusBefore, cpusAfter, serverCpu, (after?.cpuSeconds ?? 0) - (before?.cpuSeconds ?? 0));
-      const row = toRow(rate, plan, perMessage, step, before?.cpuSeconds ?? 0, after?.cpuSeconds ?? 0, after?.rssKiB ?? 0, otherPct);
+      const services = serviceDeltas(before, after);
+      // Services share the server's CPU (see the cluster targets): their time is not "other load".
+      const ownSeconds = (after?.cpuSeconds ?? 0) - (before?.cpuSeconds ?? 0) + Object.values(services ?? {}).reduce((a, b) => a + b, 0);
+      const otherPct = serverCpu === null ? null : otherLoadPct(cpusBefore, cpusAfter, serverCpu, ownSeconds);
+      const row = toRow(rate, plan, perMessage, step, before?.cpuSeconds ?? 0, after?.cpuSeconds ?? 0, after?.rssKiB ?? 0, otherPct, services);
       rows.push(row);
       context.progress.line(`  ${subject.name} ${plan.label} step ${index + 1}/${plan.rates.length}: ${describe(row)}`);
       if (!server.alive()) {
@@ -119,6 +129,7 @@ function toRow(
   cpuAfter: number,
   rssKiB: number,
   otherLoadOnServerCpuPct: number | null,
+  serviceCpuS: Readonly<Record<string, number>> | null,
 ): StepRow {
   const seconds = plan.stepMs / 1000;
   const offered = Math.round(rate * seconds);
@@ -148,6 +159,7 @@ function toRow(
     latencyMs: step.latency,
     serverCpuS: Math.round(serverCpuS * 100) / 100,
     serverCpuPct: round1((serverCpuS / (step.activeMs / 1000)) * 100),
+    ...(serviceCpuS !== null ? { serviceCpuS } : {}),
     cpuSPerMillion: step.delivered > 0 ? Math.round((serverCpuS / step.delivered) * 1e6 * 100) / 100 : null,
     serverRssKiB: rssKiB,
     generatorCpuPct: step.generatorCpuPct,
@@ -159,12 +171,26 @@ function toRow(
   };
 }
 
+/** The subject's own reading, or the process `pid` alone. */
+function sampleSubject(server: RunningSubject): SubjectSample | null {
+  if (server.sample) return server.sample();
+  const own = sampleProcess(server.pid);
+  return own === null ? null : { cpuSeconds: own.cpuSeconds, rssKiB: own.rssKiB, services: {} };
+}
+
+/** CPU seconds each service spent between two readings; null when the subject uses none. */
+function serviceDeltas(before: SubjectSample | null, after: SubjectSample | null): Record<string, number> | null {
+  const names = Object.keys(after?.services ?? {});
+  if (names.length === 0) return null;
+  return Object.fromEntries(names.map((name) => [name, Math.round(Math.max(0, (after?.services[name] ?? 0) - (before?.services[name] ?? 0)) * 100) / 100]));
+}
+
 function describe(row: StepRow): string {
   const l = row.latencyMs;
   const verdict = row.pass ? 'pass' : `FAIL (${row.failed.join('; ')})`;
   return (
     `rate ${row.rate}/s delivered ${row.deliveriesPerS}/s p50 ${l.p50} p99 ${l.p99} max ${l.max} ms, ` +
-    `server ${row.serverCpuPct}% cpu ${row.cpuSPerMillion ?? '-'} s/M, gen ${row.generatorCpuPct}%` +
+    `server ${row.serverCpuPct}% cpu ${row.cpuSPerMillion ?? '-'} s/M${row.serviceCpuS ? ` (+ ${Object.entries(row.serviceCpuS).map(([k, v]) => `${k} ${v} s`).join(', ')})` : ''}, gen ${row.generatorCpuPct}%` +
     `${row.generatorBound ? ' GENERATOR-BOUND' : ''}, other load on server CPU ${row.otherLoadOnServerCpuPct ?? '-'}% -> ${verdict}`
   );
 }

@@ -5,7 +5,7 @@ import { runLadder, type LadderPlan } from './ladder.js';
 import type { Scenario, ScenarioContext } from './scenario.js';
 
 /** 2,000 clients in 200 rooms of 10 (8 receivers, 2 senders each); every room chatty. */
-function plan(quick: boolean): LadderPlan {
+export function manyRoomsPlan(quick: boolean): LadderPlan {
   const roomCount = quick ? 10 : 200;
   const probeRooms = quick ? 2 : 20;
   const rooms: RoomPlan[] = Array.from({ length: roomCount }, (_, k) => ({
@@ -35,7 +35,7 @@ export const manyRooms: Scenario = {
   name: 'many-rooms',
   title: 'Many rooms',
   async run(context: ScenarioContext): Promise<ScenarioResult> {
-    const ladderPlan = plan(context.quick);
+    const ladderPlan = manyRoomsPlan(context.quick);
     const ladders: LadderRun[] = [];
     const skips: SkipRecord[] = [];
     if (context.servers.length === 0 || context.servers.includes('naive-tcp')) {

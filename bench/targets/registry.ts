@@ -1,4 +1,5 @@
 import { inspircdSubject, naiveSubject } from './baselines.js';
+import { CLUSTER_SHAPES, clusterSubject } from './cluster.js';
 import { parleySubject } from './parley.js';
 import type { Subject } from './subject.js';
 
@@ -9,6 +10,7 @@ export const SUBJECTS: Readonly<Record<string, Subject>> = {
   'naive-tcp': naiveSubject('tcp'),
   'naive-socketio': naiveSubject('socketio'),
   inspircd: inspircdSubject(),
+  ...Object.fromEntries(CLUSTER_SHAPES.map((shape) => [shape.name, clusterSubject(shape)])),
 };
 
 /** The subjects of a scenario, filtered by --server (which names servers: parley, naive-tcp, ...). */

@@ -11,6 +11,8 @@ export interface Subject {
   readonly server: ServerName;
   readonly door: 'tcp' | 'socketio' | 'irc';
   readonly baseline: boolean;
+  /** Server processes it runs (Parley nodes); absent = 1. */
+  readonly nodes?: number;
   /** Null when it can run here, otherwise why not (printed, recorded as a skip). */
   unavailable(context: Pick<StartContext, 'parleyCli'>): string | null;
   /** Starts a fresh server; throws SubjectSkipped when its door does not answer. */
@@ -30,12 +32,25 @@ export interface StartContext {
 }
 
 export interface RunningSubject {
+  /** The server's pid (of a cluster: its first node). */
   readonly pid: number;
   readonly endpoint: Endpoint;
   /** Tail of the server's output, for failure reports. */
   tail(): string;
   alive(): boolean;
   stop(): Promise<void>;
+  /** CPU and memory of everything the subject runs; absent: the process `pid` alone. */
+  sample?(): SubjectSample | null;
+}
+
+/** One reading of a subject's processes (cumulative CPU; RSS now). */
+export interface SubjectSample {
+  /** CPU seconds summed over the server's own processes (every Parley node of a cluster). */
+  readonly cpuSeconds: number;
+  /** Resident set size summed over the same processes, KiB. */
+  readonly rssKiB: number;
+  /** CPU seconds of the services it uses, by name (redis, postgres), counted apart. */
+  readonly services: Readonly<Record<string, number>>;
 }
 
 /** The subject's door did not answer: the scenario is skipped for it with this reason. */

@@ -50,6 +50,8 @@ export async function openRedis(url: string, options: RedisConnectOptions): Prom
     maxRetriesPerRequest: 0,
     autoResubscribe: false,
     autoResendUnfulfilledCommands: false,
+    // Commands issued in one tick (a commit batch's publishes) leave in one write.
+    enableAutoPipelining: true,
     connectTimeout: Math.min(startTimeoutMs, 10_000),
     commandTimeout: options.commandTimeoutMs ?? 5_000,
     retryStrategy: (attempt) => backoffDelay(attempt, maxBackoffMs),

@@ -3,14 +3,13 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import { BOT_NAME } from '../../core/names.js';
 import { HostCheck } from '../http/allowed-hosts.js';
 import { batchWrites } from './batch-write.js';
 import { handleConnection } from './connection.js';
 import { SocketDoor } from './door.js';
 import { originAllowed } from './origin.js';
 import { terminate } from './outbuf.js';
-
-export const BOT_NAME = 'Parley Bot';
 
 export interface SocketGatewayDeps {
   readonly httpServer: HttpServer;

@@ -1,4 +1,5 @@
-import type { Authenticated, Identity } from './identity.js';
+import { AccountCommands } from './account-commands.js';
+import type { Identity } from './identity.js';
 import type { AccountRecord } from './ports/accounts.js';
 import { NameRegistry, ownerOf } from './name-registry.js';
 import type { Bus, BusSubscription, Envelope } from './ports/bus.js';
@@ -105,13 +106,13 @@ export class Chat {
   readonly #presence: Presence;
   readonly #nodeId: string;
   readonly #identity: Identity | null;
-  readonly #allowInsecureAuth: boolean;
   readonly #onPortError: (error: unknown) => void;
   readonly #rooms = new Map<string, Room>();
   readonly #subscription: BusSubscription;
   readonly #unlisten: Array<() => void>;
   readonly #router: Router;
   readonly #directory: RoomDirectory;
+  readonly #accounts: AccountCommands;
   readonly #pending = new Set<Promise<void>>();
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
@@ -130,7 +131,6 @@ export class Chat {
     this.#newId = options.newId;
     this.#nodeId = options.nodeId ?? 'local';
     this.#identity = options.identity ?? null;
-    this.#allowInsecureAuth = options.allowInsecureAuth ?? false;
     this.#onPortError = options.onPortError ?? (() => {});
     const names = options.names ?? new MemoryNames();
     this.#names = new NameRegistry(names, this.#onPortError);
@@ -154,6 +154,14 @@ export class Chat {
       retentionMs: options.roomRetentionMs ?? DEFAULT_ROOM_RETENTION_MS,
       defaultRoom: this.defaultRoom,
       onError: this.#onPortError,
+    });
+    this.#accounts = new AccountCommands(options.identity ?? null, options.allowInsecureAuth ?? false, {
+      defaultRoom: this.defaultRoom,
+      claimName: (session, name, previousOwner) => this.#claimName(session, name, previousOwner),
+      join: (session, room) => this.#join(session, room),
+      reown: (session, key, previousOwner) => this.#names.reown(session, key, previousOwner),
+      announceRename: (session, from, to) => this.#announceRename(session, from, to),
+      end: (session, why) => this.disconnect(session.id, why),
     });
     this.#subscription = this.#bus.subscribe((envelope) => this.#router.route(envelope));
     this.#unlisten = [
@@ -268,35 +276,11 @@ export class Chat {
       if (!Array.isArray(messages)) return fail(messages);
       return ok({ type: 'history', room: room.room, messages });
     },
-    login: (s, c) => this.#withIdentity(async (identity) => {
-      const insecure = this.#passwordRefused(c.secure);
-      if (insecure) return fail(insecure);
-      return this.#enterAccount(s, await identity.login(c.name, c.password, { peer: c.peer }), c.room);
-    }),
-    resume: (s, c) => this.#withIdentity(async (identity) => this.#enterAccount(s, await identity.authenticate(c.token, { peer: c.peer }), c.room)),
-    signup: (s, c) => this.#withIdentity(async (identity) => {
-      const insecure = this.#passwordRefused(c.secure);
-      if (insecure) return fail(insecure);
-      if (s.account !== null) return fail(chatError('forbidden', 'You are already logged in.'));
-      const name = c.name ?? s.name;
-      if (name === null) return fail(chatError('usage', 'Choose a name to register.'));
-      return this.#enterAccount(s, await identity.register(name, c.password, { peer: c.peer }), c.room);
-    }),
-    logout: (s) => this.#withIdentity(async (identity) => {
-      if (s.account === null || s.tokenId === null) return fail(chatError('not_logged_in'));
-      await identity.revoke(s.tokenId);
-      this.disconnect(s.id, disconnect('quit', 'Logged out'));
-      return ok({ type: 'bye' });
-    }),
-    password: (s, c) => this.#withIdentity(async (identity) => {
-      const insecure = this.#passwordRefused(c.secure);
-      if (insecure) return fail(insecure);
-      if (s.account === null) return fail(chatError('not_logged_in'));
-      const changed = await identity.changePassword(s.account.id, c.old, c.new, { peer: c.peer });
-      if (!changed.ok) return fail(changed.error);
-      s.tokenId = changed.value.tokenId;
-      return ok({ type: 'account', name: changed.value.account.name, account: changed.value.account.id, token: changed.value.token });
-    }),
+    login: (s, c) => this.#accounts.login(s, c),
+    resume: (s, c) => this.#accounts.resume(s, c),
+    signup: (s, c) => this.#accounts.signup(s, c),
+    logout: (s) => this.#accounts.logout(s),
+    password: (s, c) => this.#accounts.password(s, c),
     quit: (s, c) => {
       this.disconnect(s.id, disconnect('quit', c.reason ? `Quit: ${c.reason}` : 'Quit'));
       return ok({ type: 'bye' });
@@ -444,63 +428,6 @@ export class Chat {
     session.ref = { id: session.id, name: checked.name };
     for (const roomName of session.rooms) this.#rooms.get(roomName)?.roster.set(session.id, session.ref);
     return null;
-  }
-
-  async #withIdentity(work: (identity: Identity) => Promise<Outcome>): Promise<Outcome> {
-    if (this.#identity === null) return fail(chatError('unknown_command', 'This server has no accounts.'));
-    try {
-      return await work(this.#identity);
-    } catch (error) {
-      // The account store is the history store: the same outage, the same answer.
-      if (isPortUnavailable(error)) return fail(chatError('bus_unavailable'));
-      return fail(chatError('store_unavailable', `Accounts are unavailable: ${String(error)}`));
-    }
-  }
-
-  /** Why a password may not cross this connection, or null. */
-  #passwordRefused(secure: boolean | undefined): ChatError | null {
-    if (secure !== false || this.#allowInsecureAuth) return null;
-    return chatError('insecure_transport', 'Passwords are only accepted over TLS (or from this machine): connect with TLS, or ask the operator about ALLOW_INSECURE_AUTH.');
-  }
-
-  /**
-   * A successful login, token login or registration: an unnamed session registers as the
-   * account (into `room`), a named guest becomes the account (renamed to its name).
-   */
-  async #enterAccount(session: Session, result: { ok: true; value: Authenticated } | { ok: false; error: ChatError }, room: string | undefined): Promise<Outcome> {
-    if (!result.ok) return fail(result.error);
-    const { account, token, tokenId } = result.value;
-    if (account.kind !== 'user') return fail(chatError('forbidden', 'A bot token posts through the HTTP API; it cannot log in to chat.'));
-    if (session.account !== null && session.account.id !== account.id) return fail(chatError('forbidden', 'Log out first to log in as someone else.'));
-    const previousOwner = ownerOf(session);
-    const wasNamed = session.name;
-    session.account = account;
-    session.tokenId = tokenId;
-    if (wasNamed === null) {
-      const firstRoom = checkRoom(room ?? this.defaultRoom);
-      if ('error' in firstRoom) return this.#undoAccount(session, firstRoom.error);
-      const claimed = await this.#claimName(session, account.name, previousOwner);
-      if (claimed) return this.#undoAccount(session, claimed);
-      const joined = await this.#join(session, firstRoom.room);
-      if (!joined.ok || joined.reply.type !== 'joined') return joined;
-      return ok({ type: 'registered', name: account.name, joined: joined.reply, account: account.id, token });
-    }
-    if (foldName(wasNamed) !== account.key) {
-      const claimed = await this.#claimName(session, account.name, previousOwner);
-      if (claimed) return this.#undoAccount(session, claimed);
-      this.#announceRename(session, wasNamed, account.name);
-    } else {
-      // Signing up keeps the name: only its owner in the Names port changes.
-      const claimed = await this.#names.reown(session, account.key, previousOwner);
-      if (claimed !== 'ok') return this.#undoAccount(session, chatError(claimed === 'unavailable' ? 'bus_unavailable' : 'name_taken'));
-    }
-    return ok({ type: 'account', name: account.name, account: account.id, token });
-  }
-
-  #undoAccount(session: Session, error: ChatError): Outcome {
-    session.account = null;
-    session.tokenId = null;
-    return fail(error);
   }
 
   async #join(session: Session, raw: string): Promise<Outcome> {

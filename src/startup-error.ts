@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { DataDirError } from './data-dir.js';
 import { ClusterOpenError } from './cluster/open.js';
 import { ListenError, listenFailure } from './gateways/listen.js';
+import { TlsFilesError } from './gateways/tls/credentials.js';
 import { StoreOpenError } from './store/open.js';
 
 /**
@@ -10,7 +11,7 @@ import { StoreOpenError } from './store/open.js';
  * the error is not one of the expected refusals (a bug: the caller reports it as such).
  */
 export function explainStartupError(error: unknown, config: Config): string | null {
-  if (error instanceof ListenError || error instanceof DataDirError || error instanceof ClusterOpenError) return error.message;
+  if (error instanceof ListenError || error instanceof DataDirError || error instanceof ClusterOpenError || error instanceof TlsFilesError) return error.message;
   if (error instanceof StoreOpenError) {
     // SQLite's own refusal says more than the wrapper (which file, which code).
     return explainStartupError(error.cause, config) ?? error.message;

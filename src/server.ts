@@ -57,7 +57,7 @@ export interface ServerOptions {
   /** Operator console input; defaults to process.stdin when config.console is on. */
   readonly stdin?: Readable;
   readonly logger?: Logger;
-  /** Serve HTTP and Socket.IO (default true); the TCP door always runs. */
+  /** Serve HTTP and Socket.IO (default true); the TCP door runs on its own settings. */
   readonly web?: boolean;
 }
 
@@ -113,6 +113,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       closers.push(async () => consoleInput.close());
     }
     if (tls) logCertificate(logger, tls, 'TLS on: HTTPS on PORT, the TCP door on TLS_TCP_PORT');
+    else if (!config.plainTcp) logger.warn('PLAIN_TCP is off and TLS is not set up (TLS_CERT, TLS_KEY): the TCP door is closed');
     logger.info({ tcpPort: tcp.port, tlsTcpPort: tcp.tlsPort, httpPort: web.port, https: tls !== undefined, nodeId: config.nodeId, store: config.databaseUrl === '' ? 'sqlite' : 'postgresql', bus: ports.kind }, 'Parley is listening');
 
     let stopping: Promise<void> | null = null;

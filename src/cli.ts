@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigError, ENV_NAMES, loadConfig, type Config, type ConfigInput } from './config.js';
+import { ConfigError, ENV_NAMES, loadConfig, tlsFiles, type Config, type ConfigInput } from './config.js';
 import { prepareDataDir } from './data-dir.js';
 import { guardProcess } from './process-guard.js';
 import { SHUTDOWN_NOTICE, startServer, type RunningServer } from './server.js';
@@ -32,33 +34,55 @@ program
   .addOption(new Option('--durability <mode>', `full: fsync each write batch; normal: survive process crashes only [${env('durability')}, default full]`))
   .addOption(new Option('--commit-window-ms <ms>', `how long messages may wait to share one commit (and one write per client) [${env('commitWindowMs')}, default 2]`))
   .addOption(new Option('--presence-notice-limit <n>', `rooms larger than this do not announce each join and leave [${env('presenceNoticeLimit')}, default 500]`))
+  .addOption(new Option('--tls-cert <file>', `PEM certificate (chain); with --tls-key: HTTPS on PORT and TLS on TLS_TCP_PORT [${env('tlsCert')}]`))
+  .addOption(new Option('--tls-key <file>', `PEM private key of --tls-cert [${env('tlsKey')}]`))
+  .addOption(new Option('--tls-tcp-port <port>', `TCP door over TLS, text and JSON lines [${env('tlsTcpPort')}, default 4443]`))
+  .addOption(new Option('--no-plain-tcp', `with TLS on, close the unencrypted TCP port [${env('plainTcp')}]`))
   .addOption(new Option('--no-console', `do not read operator lines from standard input [${env('console')}]`))
-  .addHelpText('after', '\nEach option can also be set by its environment variable or in a .env file; flags win, then the environment, then .env.')
+  .addHelpText(
+    'after',
+    '\nEach option can also be set by its environment variable or in a .env file; flags win, then the environment, then .env.\nWith TLS on, SIGHUP reloads the certificate and key from the same files without dropping connections.',
+  )
   .action(async (options: Record<string, unknown>) => {
     const flags: ConfigInput = { ...options };
     // commander sets console=true unless --no-console was given; only the flag's "false" is a choice.
     if (options.console === true) delete flags.console;
+    if (options.plainTcp === true) delete flags.plainTcp;
     await serve(flags);
   });
 
 program
   .command('connect')
   .description('chat from the terminal (JSON-lines client)')
-  .argument('[target]', 'host[:port] of a Parley TCP door', '127.0.0.1:4000')
+  .argument('[target]', 'host[:port] of a Parley TCP door (default 127.0.0.1:4000; 127.0.0.1:4443 with --tls)')
   .option('--name <name>', 'your name (asked for if absent)')
   .option('--room <room>', 'room to join after connecting')
+  .option('--tls', "connect over TLS (the server's TLS_TCP_PORT), checking its certificate against the system's CAs")
+  .option('--ca <file>', 'with TLS, trust this PEM CA (or self-signed certificate) instead of the system store; implies --tls')
   .option('--no-color', 'no colours (also off with NO_COLOR or when not a terminal)')
-  .action(async (target: string, options: { name?: string; room?: string; color: boolean }) => {
-    const { parseTarget, runConnect } = await import('../clients/cli/connect.js');
+  .action(async (target: string | undefined, options: { name?: string; room?: string; tls?: boolean; ca?: string; color: boolean }) => {
+    const { DEFAULT_PORT, DEFAULT_TLS_PORT, parseTarget, runConnect } = await import('../clients/cli/connect.js');
+    const useTls = options.tls === true || options.ca !== undefined;
     let host: string;
     let port: number;
     try {
-      ({ host, port } = parseTarget(target));
+      ({ host, port } = parseTarget(target, useTls ? DEFAULT_TLS_PORT : DEFAULT_PORT));
     } catch (error) {
       if (error instanceof RangeError) return fatal(error.message);
       throw error;
     }
-    process.exitCode = await runConnect({ host, port, name: options.name, room: options.room, color: options.color });
+    let ca: Buffer | undefined;
+    if (options.ca !== undefined) {
+      try {
+        ca = readFileSync(options.ca);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (typeof code === 'string') return fatal(`Cannot read --ca ${resolve(options.ca)}: ${code}. Give the PEM file of the server's CA or self-signed certificate.`);
+        throw error;
+      }
+    }
+    const tls = useTls ? { ca } : undefined;
+    process.exitCode = await runConnect({ host, port, tls, name: options.name, room: options.room, color: options.color });
   });
 
 // Shutdown budget: the drain (2 s in server.ts), goodbyes and the store's last commit.
@@ -93,6 +117,13 @@ async function serve(flags: ConfigInput): Promise<void> {
     exit: (code) => process.exit(code),
     deadlineMs: SHUTDOWN_DEADLINE_MS,
   });
+  // Only with TLS on: otherwise a hangup keeps its default meaning (the process ends).
+  if (tlsFiles(config) !== null) {
+    process.on('SIGHUP', () => {
+      running.logger.info({ signal: 'SIGHUP' }, 'reloading the TLS certificate');
+      running.reloadTls();
+    });
+  }
 }
 
 function fatal(message: string): void {

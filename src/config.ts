@@ -72,6 +72,10 @@ export const ConfigSchema = z.object({
     .refine((v) => v === '' || /^postgres(ql)?:\/\/./i.test(v), 'must be a postgres:// or postgresql:// URL')
     .describe('DATABASE_URL: PostgreSQL for history (postgres://user:password@host:5432/db); empty = SQLite under DATA_DIR'),
   dbPoolSize: z.coerce.number().int().min(1).max(1000).default(10).describe('DB_POOL_SIZE: most PostgreSQL connections a node opens'),
+  tlsCert: z.string().min(1).optional().describe('TLS_CERT: PEM certificate (chain) file; with TLS_KEY turns on HTTPS on PORT and TLS on TLS_TCP_PORT'),
+  tlsKey: z.string().min(1).optional().describe('TLS_KEY: PEM private key file of TLS_CERT'),
+  tlsTcpPort: port.default(4443).describe('TLS_TCP_PORT: TCP door over TLS (text and JSON lines), when TLS_CERT and TLS_KEY are set'),
+  plainTcp: bool.default(true).describe('PLAIN_TCP: keep the unencrypted TCP port TCP_PORT; false turns it off'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -109,6 +113,10 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   presenceTtl: 'PRESENCE_TTL',
   databaseUrl: 'DATABASE_URL',
   dbPoolSize: 'DB_POOL_SIZE',
+  tlsCert: 'TLS_CERT',
+  tlsKey: 'TLS_KEY',
+  tlsTcpPort: 'TLS_TCP_PORT',
+  plainTcp: 'PLAIN_TCP',
 };
 
 export class ConfigError extends Error {}
@@ -161,13 +169,23 @@ export function loadConfig(
     const shown = key === 'databaseUrl' ? '' : ` (${JSON.stringify(input[key])})`;
     throw new ConfigError(`Invalid ${name}${shown}: ${issue?.message ?? 'invalid value'}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    const missing = config.tlsCert === undefined ? 'TLS_CERT' : 'TLS_KEY';
+    throw new ConfigError(`TLS_CERT and TLS_KEY go together: ${missing} is not set. Set both to turn TLS on, or neither.`);
+  }
+  return config;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/** The certificate and key files when TLS is on (both TLS_CERT and TLS_KEY set), else null. */
+export function tlsFiles(config: Pick<Config, 'tlsCert' | 'tlsKey'>): { readonly certPath: string; readonly keyPath: string } | null {
+  return config.tlsCert !== undefined && config.tlsKey !== undefined ? { certPath: config.tlsCert, keyPath: config.tlsKey } : null;
 }
 
 /** Allowed CORS origins, parsed from the comma-separated setting. */

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { openClusterPorts } from './cluster/open.js';
-import type { Config } from './config.js';
+import { tlsFiles, type Config } from './config.js';
 import { Chat } from './core/chat.js';
 import { disconnect } from './core/disconnect.js';
 import { startOperatorConsole } from './gateways/console.js';
 import { addressLimitFrom } from './gateways/address-limit.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
+import { TlsCertificates } from './gateways/tls/certificates.js';
 import { openStore } from './store/open.js';
 import { Identity } from './core/identity.js';
 import { hasAccounts } from './core/ports/accounts.js';
@@ -32,11 +33,27 @@ async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean
   }
 }
 
+function logCertificate(logger: Logger, tls: TlsCertificates, message: string): void {
+  const { subject, validTo } = tls.current;
+  logger.info({ cert: tls.files.certPath, subject, validTo: validTo.toISOString() }, message);
+  if (validTo.getTime() < Date.now()) logger.warn({ cert: tls.files.certPath, validTo: validTo.toISOString() }, 'the TLS certificate has expired: clients will refuse it');
+}
+
 export interface RunningServer {
   readonly chat: Chat;
+  /** The plain TCP port; 0 when PLAIN_TCP is off. */
   readonly tcpPort: number;
+  /** The TCP door's TLS port; 0 when TLS is off. */
+  readonly tlsTcpPort: number;
+  /** HTTP, or HTTPS when TLS is on. */
   readonly httpPort: number;
   readonly logger: Logger;
+  /**
+   * Reads TLS_CERT and TLS_KEY again (the SIGHUP handler): new handshakes present the new
+   * certificate, open connections carry on; a file that cannot be used keeps the old one.
+   * Logs the outcome; false when TLS is off or the reload failed.
+   */
+  reloadTls(): boolean;
   /** Tells every client, closes the doors, flushes the store. Safe to call twice. */
   stop(reason?: string): Promise<void>;
 }
@@ -45,13 +62,16 @@ export interface ServerOptions {
   /** Operator console input; defaults to process.stdin when config.console is on. */
   readonly stdin?: Readable;
   readonly logger?: Logger;
-  /** Serve HTTP and Socket.IO (default true); the TCP door always runs. */
+  /** Serve HTTP and Socket.IO (default true); the TCP door runs on its own settings. */
   readonly web?: boolean;
 }
 
 /** The one place that wires store, bus, core and doors together. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  // Read first: a certificate that cannot be used stops the start before anything is opened.
+  const files = tlsFiles(config);
+  const tls = files ? new TlsCertificates(files) : undefined;
   const store = await openStore(config, logger);
   let ports;
   try {
@@ -93,21 +113,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // One count per address across the TCP and web doors.
   const addressLimit = addressLimitFrom(config, logger);
   try {
-    const tcp = await startTcpGateway({ chat, config, logger, addressLimit });
+    const tcp = await startTcpGateway({ chat, config, logger, addressLimit, tls });
     closers.push(() => tcp.close());
     // Loaded after the TCP door listens: Fastify and Socket.IO take most of the start-up time,
     // and TCP users need not wait for them.
     const web =
       options.web === false
         ? { port: 0, close: async () => {} }
-        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, bus, config, logger, addressLimit });
+        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, bus, config, logger, addressLimit, tls });
     closers.push(() => web.close());
     const input = options.stdin ?? (config.console ? process.stdin : undefined);
     if (input) {
       const consoleInput = startOperatorConsole(input, chat, logger);
       closers.push(async () => consoleInput.close());
     }
-    logger.info({ tcpPort: tcp.port, httpPort: web.port, nodeId: config.nodeId, store: config.databaseUrl === '' ? 'sqlite' : 'postgresql', bus: ports.kind }, 'Parley is listening');
+    if (tls) logCertificate(logger, tls, 'TLS on: HTTPS on PORT, the TCP door on TLS_TCP_PORT');
+    else if (!config.plainTcp) logger.warn('PLAIN_TCP is off and TLS is not set up (TLS_CERT, TLS_KEY): the TCP door is closed');
+    logger.info({ tcpPort: tcp.port, tlsTcpPort: tcp.tlsPort, httpPort: web.port, https: tls !== undefined, nodeId: config.nodeId, store: config.databaseUrl === '' ? 'sqlite' : 'postgresql', bus: ports.kind }, 'Parley is listening');
 
     let stopping: Promise<void> | null = null;
     const stop = (reason = SHUTDOWN_NOTICE): Promise<void> => {
@@ -130,7 +152,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       })();
       return stopping;
     };
-    return { chat, tcpPort: tcp.port, httpPort: web.port, logger, stop };
+    const reloadTls = (): boolean => {
+      if (!tls) {
+        logger.info('reload asked, but TLS is off (TLS_CERT and TLS_KEY unset): nothing to reload');
+        return false;
+      }
+      const outcome = tls.reload();
+      if (!outcome.ok) {
+        logger.error({ reason: outcome.error.message }, 'TLS certificate reload failed: still serving the previous certificate');
+        return false;
+      }
+      logCertificate(logger, tls, 'TLS certificate reloaded: new connections get it');
+      return true;
+    };
+    return { chat, tcpPort: tcp.port, tlsTcpPort: tcp.tlsPort, httpPort: web.port, logger, stop, reloadTls };
   } catch (error) {
     for (const close of closers.reverse()) await close();
     await store.close();

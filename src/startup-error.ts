@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { DataDirError } from './data-dir.js';
 import { ClusterOpenError } from './cluster/open.js';
 import { ListenError, listenFailure } from './gateways/listen.js';
+import { TlsFilesError } from './gateways/tls/credentials.js';
 import { SecretError } from './identity/secret.js';
 import { StoreOpenError } from './store/open.js';
 
@@ -11,7 +12,9 @@ import { StoreOpenError } from './store/open.js';
  * the error is not one of the expected refusals (a bug: the caller reports it as such).
  */
 export function explainStartupError(error: unknown, config: Config): string | null {
-  if (error instanceof ListenError || error instanceof DataDirError || error instanceof ClusterOpenError || error instanceof SecretError) return error.message;
+  if (error instanceof ListenError || error instanceof DataDirError || error instanceof ClusterOpenError || error instanceof TlsFilesError || error instanceof SecretError) {
+    return error.message;
+  }
   if (error instanceof StoreOpenError) {
     // SQLite's own refusal says more than the wrapper (which file, which code).
     return explainStartupError(error.cause, config) ?? error.message;

@@ -3,13 +3,16 @@
  * src/cli.ts parses the flags and calls runConnect; everything else is in this folder, which
  * imports only the protocol's shapes, never the core or the gateways.
  */
+import type { ClientTls } from './connection.js';
 import { ConnectSession } from './session.js';
 
-export { parseTarget } from './target.js';
+export { DEFAULT_PORT, DEFAULT_TLS_PORT, parseTarget } from './target.js';
 
 export interface ConnectOptions {
   host: string;
   port: number;
+  /** Connect over TLS (the server's TLS_TCP_PORT); absent = plain TCP. */
+  tls?: ClientTls;
   /** Asked at the prompt (or read as the first input line) when absent. */
   name?: string;
   /** Joined, and made current, once the name is accepted. */

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { JsonRequest, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
 import { LineSplitter } from './line-splitter.js';
 
@@ -14,10 +15,46 @@ export interface ConnectionHandlers {
   close(error: Error | null): void;
 }
 
+/** Connect over TLS; the server's certificate is checked against `ca`, or the system's CAs. */
+export interface ClientTls {
+  /** PEM of the CA (or of a self-signed certificate) to trust instead of the system store. */
+  readonly ca?: string | Buffer;
+}
+
 export interface OpenOptions {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs?: number;
+  /** Absent: plain TCP. */
+  readonly tls?: ClientTls;
+}
+
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+]);
+
+/** A TLS connect failure with what to do about it; other errors unchanged. */
+export function explainTlsFailure(error: Error): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    return new Error(`${code}: ${error.message}. The server's certificate is not signed by a CA you trust: pass --ca FILE with its CA (or the self-signed certificate itself).`, { cause: error });
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
+    return new Error(`${code}: the port does not speak TLS. Is it the plain TCP port? (The TLS port is TLS_TCP_PORT, 4443 by default.)`, { cause: error });
+  }
+  return error;
+}
+
+function openSocket(options: OpenOptions): { socket: net.Socket; ready: 'connect' | 'secureConnect' } {
+  const { host, port } = options;
+  if (options.tls === undefined) return { socket: net.createConnection({ host, port }), ready: 'connect' };
+  // SNI carries a host name, never an address; the certificate is checked against either.
+  const servername = net.isIP(host) === 0 ? host : undefined;
+  return { socket: tls.connect({ host, port, servername, ca: options.tls.ca }), ready: 'secureConnect' };
 }
 
 export class JsonLineConnection {
@@ -53,17 +90,17 @@ export class JsonLineConnection {
   /** Resolves once connected; rejects with the connect error (refused, unreachable, timeout). */
   static open(options: OpenOptions, handlers: ConnectionHandlers): Promise<JsonLineConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.createConnection({ host: options.host, port: options.port });
+      const { socket, ready } = openSocket(options);
       const timeoutMs = options.connectTimeoutMs ?? 10_000;
       const timer = setTimeout(() => {
         socket.destroy(new Error(`timed out after ${timeoutMs / 1000}s`));
       }, timeoutMs);
       const failed = (error: Error): void => {
         clearTimeout(timer);
-        reject(error);
+        reject(options.tls ? explainTlsFailure(error) : error);
       };
       socket.once('error', failed);
-      socket.once('connect', () => {
+      socket.once(ready, () => {
         clearTimeout(timer);
         socket.off('error', failed);
         resolve(new JsonLineConnection(socket, handlers));

@@ -1,6 +1,6 @@
 import type { JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
 import { Backoff, formatDelay, type BackoffOptions } from './backoff.js';
-import { JsonLineConnection } from './connection.js';
+import { JsonLineConnection, type OpenOptions } from './connection.js';
 import type { Target } from './target.js';
 
 /**
@@ -22,14 +22,14 @@ export interface LinkEvents {
 }
 
 export class Link {
-  readonly #target: Target;
+  readonly #target: OpenOptions;
   readonly #backoff: Backoff;
   readonly #events: LinkEvents;
   #conn: JsonLineConnection | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
 
-  constructor(target: Target, backoff: BackoffOptions, events: LinkEvents) {
+  constructor(target: OpenOptions, backoff: BackoffOptions, events: LinkEvents) {
     this.#target = target;
     this.#backoff = new Backoff(backoff);
     this.#events = events;

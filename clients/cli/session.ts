@@ -86,7 +86,7 @@ export class ConnectSession {
     this.#interactive = options.terminal ?? (isTty(input) && isTty(output));
     this.#style = createStyle(colourWanted(options.color, output, options.env ?? process.env));
     this.#tracker = new RoomTracker(options.name ?? null);
-    this.#link = new Link({ host: options.host, port: options.port }, options.reconnect ?? DEFAULT_BACKOFF, {
+    this.#link = new Link({ host: options.host, port: options.port, tls: options.tls }, options.reconnect ?? DEFAULT_BACKOFF, {
       up: () => this.#onUp(),
       message: (message) => this.#onMessage(message),
       malformed: (line, why) => {

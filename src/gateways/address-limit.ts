@@ -23,7 +23,8 @@ export function normaliseAddress(address: string): string {
   return mapped ? (mapped[1] ?? lower) : lower;
 }
 
-function isLoopback(address: string): boolean {
+/** 127.0.0.0/8 or ::1, for an address already normalised. */
+export function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.');
 }
 

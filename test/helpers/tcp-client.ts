@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
 /** A raw TCP test client that collects lines and waits for one matching a predicate. */
 export class LineClient {
@@ -23,6 +24,14 @@ export class LineClient {
   static open(port: number, host = '127.0.0.1'): Promise<LineClient> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, host, () => resolve(new LineClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Over TLS (the TCP door's TLS port); resolves once the handshake is done. */
+  static openTls(port: number, options: ConnectionOptions = {}, host = '127.0.0.1'): Promise<LineClient & { readonly socket: TLSSocket }> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ host, port, ...options }, () => resolve(new LineClient(socket) as LineClient & { readonly socket: TLSSocket }));
       socket.once('error', reject);
     });
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allowedHosts, ConfigError, loadConfig, parseDotenv } from '../../src/config.js';
+import { allowedHosts, ConfigError, loadConfig, parseDotenv, tlsFiles } from '../../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,6 +93,29 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { DATABASE_URL: 'postgres://db/parley' }, none).databaseUrl).toBe('postgres://db/parley');
     expect(() => loadConfig({}, { DATABASE_URL: 'mysql://ann:hunter2@db/parley' }, none)).toThrow(/^Invalid DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL$/);
     expect(() => loadConfig({}, { DB_POOL_SIZE: '0' }, none)).toThrow(/Invalid DB_POOL_SIZE/);
+  });
+
+  it('has TLS off by default, with the TLS TCP port and the plain port ready for it', () => {
+    const config = loadConfig({}, {}, join(dir, 'none'));
+    expect(config).toMatchObject({ tlsTcpPort: 4443, plainTcp: true });
+    expect(config.tlsCert).toBeUndefined();
+    expect(config.tlsKey).toBeUndefined();
+    expect(tlsFiles(config)).toBeNull();
+  });
+
+  it('reads TLS_CERT, TLS_KEY, TLS_TCP_PORT and PLAIN_TCP (flags too)', () => {
+    const config = loadConfig({}, { TLS_CERT: '/etc/parley/cert.pem', TLS_KEY: '/etc/parley/key.pem', TLS_TCP_PORT: '6697', PLAIN_TCP: 'false' }, join(dir, 'none'));
+    expect(config).toMatchObject({ tlsCert: '/etc/parley/cert.pem', tlsKey: '/etc/parley/key.pem', tlsTcpPort: 6697, plainTcp: false });
+    expect(tlsFiles(config)).toEqual({ certPath: '/etc/parley/cert.pem', keyPath: '/etc/parley/key.pem' });
+    expect(loadConfig({ plainTcp: false, tlsCert: 'c.pem', tlsKey: 'k.pem' }, {}, join(dir, 'none'))).toMatchObject({ plainTcp: false, tlsCert: 'c.pem' });
+  });
+
+  it('wants TLS_CERT and TLS_KEY together, and a valid TLS_TCP_PORT and PLAIN_TCP', () => {
+    const none = join(dir, 'none');
+    expect(() => loadConfig({}, { TLS_CERT: 'cert.pem' }, none)).toThrow('TLS_CERT and TLS_KEY go together: TLS_KEY is not set. Set both to turn TLS on, or neither.');
+    expect(() => loadConfig({}, { TLS_KEY: 'key.pem' }, none)).toThrow(/TLS_CERT is not set/);
+    expect(() => loadConfig({}, { TLS_TCP_PORT: '99999' }, none)).toThrow(/Invalid TLS_TCP_PORT/);
+    expect(() => loadConfig({}, { PLAIN_TCP: 'sometimes' }, none)).toThrow(/Invalid PLAIN_TCP/);
   });
 
   it('parses .env lines', () => {

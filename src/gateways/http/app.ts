@@ -1,5 +1,5 @@
 import fastifyCors from '@fastify/cors';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
@@ -23,6 +23,8 @@ export interface WebAppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly isClosing: () => boolean;
+  /** Creates the listening server (HTTPS when TLS is on); absent = Fastify's own plain HTTP. */
+  readonly serverFactory?: FastifyServerFactory;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Typed as Fastify's base logger so the instance type stays the plain FastifyInstance.
     loggerInstance: logger as FastifyBaseLogger,
+    ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
     // Per-request lines would drown the chat's own log; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     // A bot post carries one message: the same bound as a Socket.IO packet.

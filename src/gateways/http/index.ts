@@ -5,6 +5,8 @@ import type { Bus } from '../../core/ports/bus.js';
 import type { Store } from '../../store/store.js';
 import { limitConnections, type AddressLimit } from '../address-limit.js';
 import { attachSocketGateway } from '../socketio/index.js';
+import type { TlsCertificates } from '../tls/certificates.js';
+import { httpsServerFactory } from '../tls/https-server.js';
 import { buildWebApp } from './app.js';
 
 export interface WebGatewayDeps {
@@ -16,6 +18,8 @@ export interface WebGatewayDeps {
   /** Counts this server's connections per address together with the TCP door's. */
   readonly addressLimit?: AddressLimit;
   readonly logger: Logger;
+  /** Set: HTTPS (and wss) on PORT with these certificates instead of plain HTTP. */
+  readonly tls?: TlsCertificates;
 }
 
 export interface WebGateway {
@@ -24,10 +28,14 @@ export interface WebGateway {
   close(): Promise<void>;
 }
 
-/** One Fastify server on PORT: the HTTP API, the browser client, and Socket.IO on /socket.io/. */
+/**
+ * One Fastify server on PORT: the HTTP API, the browser client, and Socket.IO on /socket.io/;
+ * over HTTPS when `tls` is given (the same port then speaks only TLS).
+ */
 export async function startWebGateway(deps: WebGatewayDeps): Promise<WebGateway> {
   let closing = false;
-  const app = await buildWebApp({ ...deps, isClosing: () => closing });
+  const serverFactory = deps.tls ? httpsServerFactory(deps.tls) : undefined;
+  const app = await buildWebApp({ ...deps, serverFactory, isClosing: () => closing });
   if (deps.addressLimit) limitConnections(app.server, deps.addressLimit);
   const sockets = attachSocketGateway({ httpServer: app.server, chat: deps.chat, config: deps.config, logger: deps.logger });
   try {

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { LineDecoder } from '../../protocol/line-decoder.js';
+import { socketTransport, type TransportSecurity } from '../transport-security.js';
 
 export interface ConnectionLimits {
   readonly maxLineBytes: number;
@@ -77,9 +78,15 @@ function corkUntilNextTick(socket: Socket): void {
  * One TCP connection: bounded output, line framing, idle timeout, close with a reason.
  * Writes within one tick are corked into one syscall.
  */
-export class TcpConnection {
+export class TcpConnection implements TransportSecurity {
   readonly socket: Socket;
   readonly logger: Logger;
+  /** Arrived on the TLS port (TLS_TCP_PORT); fixed for the connection's life. */
+  readonly secure: boolean;
+  /** The peer's address, taken at accept (it stays readable after the socket closes). */
+  readonly peerAddress: string;
+  /** The peer is this machine: a plain connection that never crossed a network. */
+  readonly loopback: boolean;
   readonly #limits: ConnectionLimits;
   readonly #modes: Modes;
   /** Text until the first byte says otherwise; replaced once, by the JSON handler. */
@@ -105,6 +112,7 @@ export class TcpConnection {
   ) {
     registry.add(this);
     this.socket = socket;
+    ({ secure: this.secure, peerAddress: this.peerAddress, loopback: this.loopback } = socketTransport(socket));
     this.logger = logger;
     this.#limits = limits;
     this.#modes = modes;

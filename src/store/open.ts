@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { AccountStore } from '../core/ports/accounts.js';
 import { describeError, PostgresUnavailableError, redactUrl } from './postgres/errors.js';
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
@@ -24,8 +25,9 @@ export interface OpenStoreOptions {
  * The store the configuration asks for: PostgreSQL when DATABASE_URL is set (schema created
  * or migrated before this resolves), else SQLite in DATA_DIR/parley.db. Rejects with a
  * StoreOpenError, within about connectTimeoutMs, when the store cannot be reached or opened.
+ * Both keep accounts too (so `parley token` can open the store the server uses).
  */
-export async function openStore(config: Config, logger: Logger, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(config: Config, logger: Logger, options: OpenStoreOptions = {}): Promise<Store & AccountStore> {
   if (config.databaseUrl !== '') {
     const where = redactUrl(config.databaseUrl);
     try {

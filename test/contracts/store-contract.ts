@@ -55,6 +55,29 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.history('dev', {})).toEqual([stored(m, 1)]);
     });
 
+    it('keeps the author’s account id, and gives a guest’s message no account field', async () => {
+      const member = message('acc', 1, { account: 'acct-7f3e' });
+      const guest = message('acc', 2);
+      expect((await store.append(member)).message).toEqual(stored(member, 1));
+      const appendedGuest = (await store.append(guest)).message;
+      expect('account' in appendedGuest).toBe(false);
+      const history = await store.history('acc', {});
+      expect(history).toEqual([stored(member, 1), stored(guest, 2)]);
+      expect(history[0]?.account).toBe('acct-7f3e');
+      expect(history.map((m) => 'account' in m)).toEqual([true, false]);
+      expect((await store.history('acc', { after: 0 })).map((m) => m.account)).toEqual(['acct-7f3e', undefined]);
+      expect((await store.history('acc', { before: 2 })).map((m) => m.account)).toEqual(['acct-7f3e']);
+    });
+
+    it('returns the account of the first message to a retry', async () => {
+      const dedupe = { authorKey: 'ann', clientId: 'acc-retry' };
+      const first = await store.append(message('acc', 1, { text: 'once', account: 'acct-1', dedupe }));
+      await store.flush();
+      const again = await store.append(message('acc', 2, { text: 'once', account: 'acct-1', dedupe }));
+      expect(again).toEqual({ message: first.message, duplicate: true });
+      expect(again.message.account).toBe('acct-1');
+    });
+
     it('numbers each room from 1 without gaps, in call order', async () => {
       const drafts = [message('a', 1), message('b', 1), message('a', 2), message('a', 3), message('b', 2)];
       const appended = await Promise.all(drafts.map((d) => store.append(d)));
@@ -164,6 +187,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.history('dev', {})).map((m) => m.seq)).toEqual([1, 2]);
       expect(await store.loadRooms()).toEqual([{ name: 'dev', topic: 'kept', lastSeq: 2, lastTs: 1_700_000_000_002 }]);
       expect((await store.append(message('dev', 3))).message.seq).toBe(3);
+    });
+
+    it.skipIf(!factory.reopen)('keeps the account of a message across a restart (skipped for a store that cannot outlive its process)', async () => {
+      await store.append(message('acc', 1, { account: 'acct-kept' }));
+      await store.append(message('acc', 2));
+      await store.close();
+      store = await (factory.reopen as NonNullable<StoreFactory['reopen']>)(store);
+      const history = await store.history('acc', {});
+      expect(history.map((m) => m.account)).toEqual(['acct-kept', undefined]);
+      expect('account' in (history[1] as ChatMessage)).toBe(false);
     });
 
     it.skipIf(!factory.reopen)('recognises a retry after a restart (skipped for a store that cannot outlive its process)', async () => {

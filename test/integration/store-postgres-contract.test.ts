@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { ConfigSchema } from '../../src/config.js';
 import { openStore, StoreOpenError } from '../../src/store/open.js';
+import { hasAccounts } from '../../src/core/ports/accounts.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
+import { accountsContract, token, user } from '../contracts/accounts-contract.js';
 import { message, storeContract } from '../contracts/store-contract.js';
 import { POSTGRES, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 
@@ -24,6 +26,37 @@ describe.skipIf(POSTGRES.kind === 'none')('PostgresStore (real server; skipped w
       return store;
     },
     reopen: async (closed) => PostgresStore.open({ connectionString: urls.get(closed) ?? '' }),
+  });
+
+  accountsContract('postgres', {
+    create: async () => {
+      const url = await server.freshDatabaseUrl();
+      const store = await PostgresStore.open({ connectionString: url });
+      urls.set(store, url);
+      return store;
+    },
+    reopen: async (closed) => PostgresStore.open({ connectionString: urls.get(closed) ?? '' }),
+    // Another node: its own pool on the same database.
+    sameData: async (open) => PostgresStore.open({ connectionString: urls.get(open) ?? '' }),
+  });
+
+  describe('accounts', () => {
+    it('is an account store, so the server turns accounts on with it', async () => {
+      const store = await PostgresStore.open({ connectionString: await server.freshDatabaseUrl() });
+      expect(hasAccounts(store)).toBe(true);
+      await store.close();
+    });
+
+    it('refuses U+0000 in a token label with a plain reason, and stores nothing', async () => {
+      const store = await PostgresStore.open({ connectionString: await server.freshDatabaseUrl() });
+      const alice = user('alice');
+      await store.createAccount(alice);
+      const bad = token(alice, { label: 'a\u0000b' });
+      await expect(store.addToken(bad)).rejects.toThrow(/U\+0000/);
+      expect(await store.tokensOf(alice.id)).toEqual([]);
+      expect(await store.tokenByDigest('x\u0000y')).toBeNull();
+      await store.close();
+    });
   });
 
   describe('commit window', () => {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasAccounts } from '../../src/core/ports/accounts.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { accountsContract, token, user } from '../contracts/accounts-contract.js';
 import { message, storeContract } from '../contracts/store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
@@ -19,6 +22,43 @@ storeContract('sqlite (real file)', {
     return store;
   },
   reopen: async (closed) => SqliteStore.open(paths.get(closed) ?? ''),
+});
+
+accountsContract('sqlite (real file)', {
+  create: async () => {
+    const path = join(dir, `db${++n}.sqlite`);
+    const store = SqliteStore.open(path);
+    paths.set(store, path);
+    return store;
+  },
+  reopen: async (closed) => SqliteStore.open(paths.get(closed) ?? ''),
+  // A second connection to the same file, as a second process would open it.
+  sameData: async (open) => SqliteStore.open(paths.get(open) ?? ''),
+});
+
+describe('SqliteStore accounts', () => {
+  it('is an account store, so the server turns accounts on with it', async () => {
+    const store = SqliteStore.open(join(dir, 'has-accounts.sqlite'));
+    expect(hasAccounts(store)).toBe(true);
+    await store.close();
+  });
+
+  it('migrates a database made before accounts: old messages keep their fields and have no account', async () => {
+    const path = join(dir, 'before-accounts.sqlite');
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);');
+    for (const sql of MIGRATIONS.slice(0, 2)) old.exec(sql);
+    old.prepare("INSERT INTO rooms (name, last_seq, last_ts) VALUES ('old', 1, 5)").run();
+    old.prepare("INSERT INTO messages (room, seq, id, kind, author, text, ts) VALUES ('old', 1, 'm-old', 'chat', 'ann', 'before', 5)").run();
+    old.close();
+    const store = SqliteStore.open(path);
+    expect(await store.history('old', {})).toEqual([{ id: 'm-old', room: 'old', seq: 1, kind: 'chat', author: 'ann', text: 'before', ts: 5 }]);
+    expect((await store.append(message('old', 2, { account: 'acct-new' }))).message).toMatchObject({ seq: 2, account: 'acct-new' });
+    const alice = user('alice');
+    expect(await store.createAccount(alice)).toBe(true);
+    await store.addToken(token(alice));
+    await store.close();
+  });
 });
 
 describe('SqliteStore commit window', () => {

@@ -1,6 +1,10 @@
 import type { AccountRecord, AccountStore, TokenRecord } from './accounts.js';
 
-/** Accounts and tokens in memory: for the memory store, and tests of the core. */
+/**
+ * Accounts and tokens in memory: for the memory store, and tests of the core. Refuses what the
+ * SQL stores' constraints refuse (a reused account id, a token of an unknown account, a reused
+ * token id or digest), so a test passing here does not fail on SQLite or PostgreSQL.
+ */
 export class MemoryAccounts implements AccountStore {
   readonly #byId = new Map<string, AccountRecord>();
   readonly #byKey = new Map<string, AccountRecord>();
@@ -8,6 +12,8 @@ export class MemoryAccounts implements AccountStore {
 
   async createAccount(account: AccountRecord): Promise<boolean> {
     if (this.#byKey.has(account.key)) return false;
+    if (this.#byId.has(account.id)) throw new Error(`account id ${account.id} is already used`);
+    if (account.ownerId !== null && !this.#byId.has(account.ownerId)) throw new Error(`no account ${account.ownerId} to own a bot`);
     this.#byId.set(account.id, account);
     this.#byKey.set(account.key, account);
     return true;
@@ -39,6 +45,9 @@ export class MemoryAccounts implements AccountStore {
   }
 
   async addToken(token: TokenRecord): Promise<void> {
+    if (!this.#byId.has(token.accountId)) throw new Error(`no account ${token.accountId} for a token`);
+    if (this.#tokens.has(token.id)) throw new Error(`token id ${token.id} is already used`);
+    if ((await this.tokenByDigest(token.digest)) !== null) throw new Error('token digest is already stored');
     this.#tokens.set(token.id, token);
   }
 

@@ -1,20 +1,8 @@
 import type pg from 'pg';
-import type { ChatMessage, MessageKind } from '../../core/types.js';
+import type { ChatMessage } from '../../core/types.js';
+import { messageFromRow, type MessageRow } from '../rows.js';
 import type { Appended, MessageDraft } from '../store.js';
 import { dedupeKey, numberBatch, planBatch, type StoredSend } from './batch-plan.js';
-
-/** A message row as selected (int8 columns arrive as numbers; see store.ts). */
-export interface MessageRow {
-  id: string;
-  room: string;
-  seq: number;
-  kind: MessageKind;
-  author: string;
-  text: string;
-  ts: number;
-}
-
-export const MESSAGE_COLUMNS = 'id, room, seq, kind, author, text, ts';
 
 /**
  * Commits one batch of appends in one transaction on `client` and returns one result per
@@ -73,19 +61,19 @@ async function lockAndFindSends(client: pg.ClientBase, drafts: readonly MessageD
   );
   // A new statement, so it sees sends committed by whoever held those locks before us.
   const found = await client.query<MessageRow & { author_key: string; client_id: string; sent_ts: number }>(
-    `SELECT s.author_key, s.client_id, s.ts AS sent_ts, m.id, m.room, m.seq, m.kind, m.author, m.text, m.ts
+    `SELECT s.author_key, s.client_id, s.ts AS sent_ts, m.id, m.room, m.seq, m.kind, m.author, m.text, m.ts, m.account
      FROM unnest($1::text[], $2::text[]) AS k(a, c)
      JOIN sends s ON s.author_key = k.a AND s.client_id = k.c
      JOIN messages m ON m.room = s.room AND m.seq = s.seq`,
     [authorKeys, clientIds],
   );
-  return found.rows.map(({ author_key, client_id, sent_ts, ...message }) => ({ authorKey: author_key, clientId: client_id, sentTs: sent_ts, message }));
+  return found.rows.map(({ author_key, client_id, sent_ts, ...row }) => ({ authorKey: author_key, clientId: client_id, sentTs: sent_ts, message: messageFromRow(row) }));
 }
 
 async function insertMessages(client: pg.ClientBase, messages: readonly ChatMessage[]): Promise<void> {
   await client.query(
-    `INSERT INTO messages (room, seq, id, kind, author, text, ts)
-     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[])`,
+    `INSERT INTO messages (room, seq, id, kind, author, text, ts, account)
+     SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::text[])`,
     [
       messages.map((m) => m.room),
       messages.map((m) => m.seq),
@@ -94,6 +82,7 @@ async function insertMessages(client: pg.ClientBase, messages: readonly ChatMess
       messages.map((m) => m.author),
       messages.map((m) => m.text),
       messages.map((m) => m.ts),
+      messages.map((m) => m.account ?? null),
     ],
   );
 }

@@ -32,6 +32,31 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (author_key, client_id)
    );
    CREATE INDEX sends_by_ts ON sends (ts);`,
+  // Accounts (issue 9), as in the SQLite store. `messages.account`: the author's account id,
+  // null for a guest. Deleting an account deletes its tokens and the bots it owns (foreign
+  // keys); `key` is the name's uniqueness key, unique, so two nodes creating one name cannot
+  // both succeed.
+  `ALTER TABLE messages ADD COLUMN account text;
+   CREATE TABLE accounts (
+     id            text PRIMARY KEY,
+     key           text NOT NULL UNIQUE,
+     name          text NOT NULL,
+     kind          text NOT NULL CHECK (kind IN ('user', 'bot')),
+     password_hash text,
+     owner_id      text REFERENCES accounts (id) ON DELETE CASCADE,
+     created_at    int8 NOT NULL
+   );
+   CREATE INDEX accounts_by_owner ON accounts (owner_id);
+   CREATE TABLE tokens (
+     id         text PRIMARY KEY,
+     digest     text NOT NULL UNIQUE,
+     account_id text NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     kind       text NOT NULL CHECK (kind IN ('session', 'bot')),
+     created_at int8 NOT NULL,
+     expires_at int8,
+     label      text NOT NULL
+   );
+   CREATE INDEX tokens_by_account ON tokens (account_id);`,
 ];
 
 // Two-int advisory lock keys (a key space apart from the one-bigint keys commit.ts uses):

@@ -1,7 +1,10 @@
 import pg from 'pg';
+import type { AccountRecord, AccountStore, TokenRecord } from '../../core/ports/accounts.js';
 import type { ChatMessage, HistoryQuery } from '../../core/types.js';
+import { MESSAGE_COLUMNS, messageFromRow, type MessageRow } from '../rows.js';
 import { clampLimit, DEDUPE_WINDOW_MS, type Appended, type MessageDraft, type RoomRecord, type Store } from '../store.js';
-import { commitBatch, MESSAGE_COLUMNS, type MessageRow } from './commit.js';
+import { PostgresAccounts } from './accounts.js';
+import { commitBatch } from './commit.js';
 import { describeError, PostgresUnavailableError } from './errors.js';
 import { migrate } from './migrations.js';
 
@@ -59,10 +62,12 @@ const wholeSeq = (n: number): number => Math.max(-1, Math.min(Number.MAX_SAFE_IN
 /**
  * History in PostgreSQL, shared by every node. Appends are queued and committed together, one
  * transaction per batch (see commit.ts for how numbers and retries stay right across nodes);
- * one batch is in flight at a time, so appends commit and resolve in call order.
+ * one batch is in flight at a time, so appends commit and resolve in call order. Accounts and
+ * tokens live in the same database (see accounts.ts), read and written straight through the pool.
  */
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, AccountStore {
   readonly #pool: pg.Pool;
+  readonly #accounts: PostgresAccounts;
   readonly #windowMs: number;
   readonly #pingTimeoutMs: number;
   readonly #onBackgroundError: (message: string) => void;
@@ -76,6 +81,7 @@ export class PostgresStore implements Store {
 
   private constructor(pool: pg.Pool, options: PostgresOptions) {
     this.#pool = pool;
+    this.#accounts = new PostgresAccounts((what, sql, values) => this.#query(what, sql, values));
     this.#windowMs = options.commitWindowMs ?? 0;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     this.#onBackgroundError = options.onBackgroundError ?? ((message) => process.emitWarning(message));
@@ -114,7 +120,7 @@ export class PostgresStore implements Store {
 
   append(draft: MessageDraft): Promise<Appended> {
     if (this.#closed) return Promise.reject(new Error('store is closed'));
-    if (NUL.test(draft.room) || NUL.test(draft.author) || NUL.test(draft.text) || NUL.test(draft.id)) {
+    if (NUL.test(draft.room) || NUL.test(draft.author) || NUL.test(draft.text) || NUL.test(draft.id) || NUL.test(draft.account ?? '')) {
       return Promise.reject(new Error('PostgreSQL cannot store the character U+0000'));
     }
     const stored: MessageDraft = draft.dedupe
@@ -140,14 +146,46 @@ export class PostgresStore implements Store {
     if (query.after !== undefined) {
       if (Number.isNaN(query.after)) return [];
       const after = wholeSeq(Math.floor(query.after));
-      return (await this.#query<MessageRow>('reading history', `${from} AND seq > $2 ORDER BY seq ASC LIMIT $3`, [room, after, limit])).rows;
+      return (await this.#query<MessageRow>('reading history', `${from} AND seq > $2 ORDER BY seq ASC LIMIT $3`, [room, after, limit])).rows.map(messageFromRow);
     }
     if (query.before !== undefined && Number.isNaN(query.before)) return [];
     const { rows } =
       query.before !== undefined
         ? await this.#query<MessageRow>('reading history', `${from} AND seq < $2 ORDER BY seq DESC LIMIT $3`, [room, wholeSeq(Math.ceil(query.before)), limit])
         : await this.#query<MessageRow>('reading history', `${from} ORDER BY seq DESC LIMIT $2`, [room, limit]);
-    return rows.reverse();
+    return rows.reverse().map(messageFromRow);
+  }
+
+  // Accounts: each call one statement through the pool (see accounts.ts).
+  createAccount(account: AccountRecord): Promise<boolean> {
+    return this.#accounts.createAccount(account);
+  }
+  accountByKey(key: string): Promise<AccountRecord | null> {
+    return this.#accounts.accountByKey(key);
+  }
+  accountById(id: string): Promise<AccountRecord | null> {
+    return this.#accounts.accountById(id);
+  }
+  setPasswordHash(accountId: string, hash: string): Promise<void> {
+    return this.#accounts.setPasswordHash(accountId, hash);
+  }
+  deleteAccount(accountId: string): Promise<void> {
+    return this.#accounts.deleteAccount(accountId);
+  }
+  addToken(token: TokenRecord): Promise<void> {
+    return this.#accounts.addToken(token);
+  }
+  tokenByDigest(digest: string): Promise<TokenRecord | null> {
+    return this.#accounts.tokenByDigest(digest);
+  }
+  tokensOf(accountId: string): Promise<TokenRecord[]> {
+    return this.#accounts.tokensOf(accountId);
+  }
+  deleteToken(id: string): Promise<void> {
+    return this.#accounts.deleteToken(id);
+  }
+  deleteTokens(accountId: string, kind: TokenRecord['kind']): Promise<number> {
+    return this.#accounts.deleteTokens(accountId, kind);
   }
 
   async ping(): Promise<void> {

@@ -32,6 +32,30 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (author_key, client_id)
    ) WITHOUT ROWID;
    CREATE INDEX sends_by_ts ON sends (ts);`,
+  // Accounts (issue 9). `messages.account`: the author's account id, null for a guest.
+  // Deleting an account deletes its tokens and the bots it owns (foreign keys, which the
+  // store turns on for its connection); `key` is the name's uniqueness key, unique.
+  `ALTER TABLE messages ADD COLUMN account TEXT;
+   CREATE TABLE accounts (
+     id            TEXT PRIMARY KEY,
+     key           TEXT NOT NULL UNIQUE,
+     name          TEXT NOT NULL,
+     kind          TEXT NOT NULL CHECK (kind IN ('user', 'bot')),
+     password_hash TEXT,
+     owner_id      TEXT REFERENCES accounts (id) ON DELETE CASCADE,
+     created_at    INTEGER NOT NULL
+   );
+   CREATE INDEX accounts_by_owner ON accounts (owner_id);
+   CREATE TABLE tokens (
+     id         TEXT PRIMARY KEY,
+     digest     TEXT NOT NULL UNIQUE,
+     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+     kind       TEXT NOT NULL CHECK (kind IN ('session', 'bot')),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     label      TEXT NOT NULL
+   );
+   CREATE INDEX tokens_by_account ON tokens (account_id);`,
 ];
 
 export function migrate(db: Database): number {

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
-import type { ChatMessage, HistoryQuery, MessageKind } from '../../core/types.js';
+import type { AccountRecord, AccountStore, TokenRecord } from '../../core/ports/accounts.js';
+import type { ChatMessage, HistoryQuery } from '../../core/types.js';
+import { MESSAGE_COLUMNS, messageFromRow, type MessageRow } from '../rows.js';
 import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDraft, type RoomRecord, type Store } from '../store.js';
+import { SqliteAccounts } from './accounts.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 
@@ -42,23 +45,14 @@ interface SendRow {
   ts: number;
 }
 
-interface MessageRow {
-  id: string;
-  room: string;
-  seq: number;
-  kind: MessageKind;
-  author: string;
-  text: string;
-  ts: number;
-}
-
 /**
  * The embedded store. Appends are queued and committed together, one transaction per commit
  * window (or per turn of the event loop), so a burst of messages costs one commit (and one
- * fsync), not one each.
+ * fsync), not one each. Accounts and tokens live in the same database (see accounts.ts).
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, AccountStore {
   readonly #db: Database.Database;
+  readonly #accounts: SqliteAccounts;
   readonly #insert: Database.Statement;
   readonly #touchRoom: Database.Statement;
   readonly #setTopic: Database.Statement;
@@ -83,15 +77,16 @@ export class SqliteStore implements Store {
   private constructor(db: Database.Database, windowMs: number) {
     this.#db = db;
     this.#windowMs = windowMs;
+    this.#accounts = new SqliteAccounts(db);
     this.#insert = db.prepare(
-      'INSERT INTO messages (room, seq, id, kind, author, text, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO messages (room, seq, id, kind, author, text, ts, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#touchRoom = db.prepare(
       `INSERT INTO rooms (name, last_seq, last_ts) VALUES (?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq), last_ts = excluded.last_ts`,
     );
     this.#setTopic = db.prepare('UPDATE rooms SET topic = ? WHERE name = ?');
-    const columns = 'id, room, seq, kind, author, text, ts';
+    const columns = MESSAGE_COLUMNS;
     this.#latest = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`);
     this.#before = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`);
     this.#after = db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND seq > ? ORDER BY seq ASC LIMIT ?`);
@@ -117,8 +112,9 @@ export class SqliteStore implements Store {
         }
         const seq = (lastSeq.get(draft.room) ?? this.#lastSeq.get(draft.room) ?? 0) + 1;
         lastSeq.set(draft.room, seq);
-        const message: ChatMessage = { id: draft.id, room: draft.room, seq, kind: draft.kind, author: draft.author, text: draft.text, ts: draft.ts };
-        this.#insert.run(message.room, seq, message.id, message.kind, message.author, message.text, message.ts);
+        const { dedupe: _dedupe, ...fields } = draft;
+        const message: ChatMessage = { ...fields, seq };
+        this.#insert.run(message.room, seq, message.id, message.kind, message.author, message.text, message.ts, message.account ?? null);
         if (draft.dedupe) this.#rememberSend.run(draft.dedupe.authorKey, draft.dedupe.clientId, message.room, seq, message.ts);
         lastOfRoom.set(message.room, message);
         if (message.kind === 'topic') {
@@ -137,7 +133,8 @@ export class SqliteStore implements Store {
     if (!draft.dedupe) return null;
     const send = this.#findSend.get(draft.dedupe.authorKey, draft.dedupe.clientId) as SendRow | undefined;
     if (!send || draft.ts - send.ts >= DEDUPE_WINDOW_MS) return null;
-    const stored = this.#one.get(send.room, send.seq) as MessageRow | undefined;
+    const row = this.#one.get(send.room, send.seq) as MessageRow | undefined;
+    const stored = row ? messageFromRow(row) : null;
     return stored && isRetryOf(stored, draft) ? stored : null;
   }
 
@@ -146,6 +143,8 @@ export class SqliteStore implements Store {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('busy_timeout = 5000');
+    // Deleting an account deletes its tokens and bots through foreign keys (off by default in SQLite).
+    db.pragma('foreign_keys = ON');
     migrate(db);
     const store = new SqliteStore(db, options.commitWindowMs ?? 0);
     const interval = options.checkpointIntervalMs ?? 1000;
@@ -182,11 +181,43 @@ export class SqliteStore implements Store {
 
   async history(room: string, query: HistoryQuery): Promise<ChatMessage[]> {
     const limit = clampLimit(query.limit);
-    if (query.after !== undefined) return this.#after.all(room, query.after, limit) as MessageRow[];
+    if (query.after !== undefined) return (this.#after.all(room, query.after, limit) as MessageRow[]).map(messageFromRow);
     const rows = (
       query.before !== undefined ? this.#before.all(room, query.before, limit) : this.#latest.all(room, limit)
     ) as MessageRow[];
-    return rows.reverse();
+    return rows.reverse().map(messageFromRow);
+  }
+
+  // Accounts: each call one statement, straight to the database (see accounts.ts).
+  createAccount(account: AccountRecord): Promise<boolean> {
+    return this.#accounts.createAccount(account);
+  }
+  accountByKey(key: string): Promise<AccountRecord | null> {
+    return this.#accounts.accountByKey(key);
+  }
+  accountById(id: string): Promise<AccountRecord | null> {
+    return this.#accounts.accountById(id);
+  }
+  setPasswordHash(accountId: string, hash: string): Promise<void> {
+    return this.#accounts.setPasswordHash(accountId, hash);
+  }
+  deleteAccount(accountId: string): Promise<void> {
+    return this.#accounts.deleteAccount(accountId);
+  }
+  addToken(token: TokenRecord): Promise<void> {
+    return this.#accounts.addToken(token);
+  }
+  tokenByDigest(digest: string): Promise<TokenRecord | null> {
+    return this.#accounts.tokenByDigest(digest);
+  }
+  tokensOf(accountId: string): Promise<TokenRecord[]> {
+    return this.#accounts.tokensOf(accountId);
+  }
+  deleteToken(id: string): Promise<void> {
+    return this.#accounts.deleteToken(id);
+  }
+  deleteTokens(accountId: string, kind: TokenRecord['kind']): Promise<number> {
+    return this.#accounts.deleteTokens(accountId, kind);
   }
 
   async ping(): Promise<void> {

@@ -1,11 +1,13 @@
 import { chatError, type ChatError } from './errors.js';
 import { checkName, foldName } from './names.js';
+import { singleLine } from './sanitize.js';
 import type { AccountRecord, AccountStore, TokenRecord } from './ports/accounts.js';
 import type { Credentials } from './ports/credentials.js';
 import { Throttle } from './throttle.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 1024;
+export const MAX_LABEL_LENGTH = 100;
 const DAY = 24 * 60 * 60 * 1000;
 
 export interface IdentityOptions {
@@ -182,7 +184,9 @@ export class Identity {
       return fail(chatError('name_registered', `The name "${checked.name}" is already registered.`));
     }
     const token = this.#credentials.newToken();
-    const record: TokenRecord = { id: this.#newId(), digest: this.#credentials.digest(token), accountId: bot.id, kind: 'bot', createdAt: this.#clock(), expiresAt: null, label };
+    // A label is shown back in listings: one clean line, bounded.
+    const shown = [...singleLine(label).trim()].slice(0, MAX_LABEL_LENGTH).join('');
+    const record: TokenRecord = { id: this.#newId(), digest: this.#credentials.digest(token), accountId: bot.id, kind: 'bot', createdAt: this.#clock(), expiresAt: null, label: shown };
     await this.#accounts.addToken(record);
     return ok({ token, record, bot });
   }

@@ -35,8 +35,14 @@ export async function classicSlash(ctx: RequestContext, line: string): Promise<R
   const outcome = await execute(ctx, command);
   if (!outcome.ok) return refuse(ctx, outcome.error);
   if (outcome.reply.type === 'left' && outcome.reply.room === ctx.link.classicRoom) ctx.link.classicRoom = null;
+  // `/login` on a socket without a name names it, into the default room.
+  if (outcome.reply.type === 'registered') ctx.link.classicRoom = outcome.reply.joined.room;
   if (command.type === 'quit') {
     ctx.door.kick(ctx.link, disconnect('quit', command.reason ? `Quit: ${command.reason}` : 'Quit'));
+    return done({});
+  }
+  if (command.type === 'logout') {
+    ctx.door.kick(ctx.link, disconnect('quit', 'Logged out'));
     return done({});
   }
   const extra = command.type === 'msg' && outcome.reply.type === 'private_sent' ? [`[PM to ${outcome.reply.to}]: ${command.text}`] : [];

@@ -5,6 +5,8 @@ import type { Chat } from '../../core/chat.js';
 import { EOL, TEXT } from '../../protocol/text.js';
 import { addressLimitFrom, type AddressLimit } from '../address-limit.js';
 import { listen } from '../listen.js';
+import { encryptedOrLocal, type SecurityPolicy } from '../loopback.js';
+import type { PeerInfo } from '../../protocol/peer.js';
 import { TcpConnection, type Modes } from './connection.js';
 import { JsonDoor, TextDoor } from './doors.js';
 import { JsonSession } from './json-session.js';
@@ -16,6 +18,8 @@ export interface TcpGatewayDeps {
   readonly logger: Logger;
   /** Shared with other servers to count an address across them; by default one from `config`. */
   readonly addressLimit?: AddressLimit;
+  /** Whether a connection may carry passwords; by default when encrypted or from this machine. */
+  readonly security?: SecurityPolicy;
 }
 
 export interface TcpGateway {
@@ -33,11 +37,17 @@ function refuse(socket: Socket, limit: number): void {
   setTimeout(() => socket.destroy(), REFUSE_GRACE_MS).unref();
 }
 
+/** The connection's facts for the account commands; a TLS socket (tls.TLSSocket) has `encrypted`. */
+function peerOf(socket: Socket, security: SecurityPolicy): PeerInfo {
+  const encrypted = (socket as Socket & { encrypted?: unknown }).encrypted === true;
+  return { peer: socket.remoteAddress, secure: security({ remoteAddress: socket.remoteAddress, encrypted }) };
+}
+
 /**
  * One TCP port, two modes: every connection is greeted in text mode at once; one whose first
  * byte is `{` speaks JSON lines from then on.
  */
-export async function startTcpGateway({ chat, config, logger, addressLimit }: TcpGatewayDeps): Promise<TcpGateway> {
+export async function startTcpGateway({ chat, config, logger, addressLimit, security = encryptedOrLocal }: TcpGatewayDeps): Promise<TcpGateway> {
   const textDoor = new TextDoor();
   const jsonDoor = new JsonDoor();
   const open = new Set<TcpConnection>();
@@ -49,8 +59,8 @@ export async function startTcpGateway({ chat, config, logger, addressLimit }: Tc
     namingTimeout: config.namingTimeout,
   };
   const modes: Modes = {
-    text: (connection) => new TextSession(connection, chat, textDoor),
-    json: (connection) => new JsonSession(connection, chat, jsonDoor),
+    text: (connection) => new TextSession(connection, chat, textDoor, peerOf(connection.socket, security)),
+    json: (connection) => new JsonSession(connection, chat, jsonDoor, peerOf(connection.socket, security)),
   };
 
   const server: Server = createServer((socket) => {

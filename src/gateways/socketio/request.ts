@@ -1,4 +1,5 @@
 import type { Chat } from '../../core/chat.js';
+import type { Disconnect } from '../../core/disconnect.js';
 import type { ChatError } from '../../core/errors.js';
 import type { Command, Outcome } from '../../core/types.js';
 import { withPeer } from '../../protocol/peer.js';
@@ -30,4 +31,12 @@ export async function execute(ctx: RequestContext, command: Command): Promise<Ou
     ctx.link.account = outcome.reply.account ?? null;
   }
   return outcome;
+}
+
+/**
+ * Closes the socket with `why` once the current request's answer (its ack) has gone out: the
+ * runner answers in a later microtask, and a socket closed before that would lose the ack.
+ */
+export function closeAfterAnswer(ctx: RequestContext, why: Disconnect): void {
+  setImmediate(() => ctx.door.kick(ctx.link, why));
 }

@@ -3,7 +3,7 @@ import { chatError, type ChatError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type { Command, Reply } from '../../core/types.js';
 import type { RichRequest, RichRequestName } from '../../protocol/socketio-shapes.js';
-import { done, execute, failed, type RequestContext, type Result } from './request.js';
+import { closeAfterAnswer, done, execute, failed, type RequestContext, type Result } from './request.js';
 import { wireUser } from './encode.js';
 
 type RichHandler<N extends RichRequestName> = (ctx: RequestContext, request: RichRequest<N>) => Promise<Result>;
@@ -90,7 +90,7 @@ export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
   logout: async (ctx) => {
     const result = await run(ctx, { type: 'logout' }, (reply) => (reply.type === 'bye' ? {} : null));
     // The core has ended the session; the socket closes once this request's ack is out.
-    if (result.ok) setImmediate(() => ctx.door.kick(ctx.link, disconnect('quit', 'Logged out')));
+    if (result.ok) closeAfterAnswer(ctx, disconnect('quit', 'Logged out'));
     return result;
   },
   password: (ctx, r) =>

@@ -8,9 +8,18 @@ import type { ChatMessage, RoomSummary, UserRef } from '../core/types.js';
 const requestId = z.union([z.string().max(64), z.number().finite()]).optional();
 const room = z.string().min(1).max(200);
 const text = z.string().max(1_000_000);
+// Bounds on parsing only; the core says what a password may be (weak_password).
+const password = z.string().max(4096);
+const token = z.string().min(1).max(512);
 
 export const JsonRequestSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), id: requestId, name: z.string().max(200), room: room.optional() }),
+  // `hello` names the session as a guest ({name}), logs in ({name, password}) or comes back
+  // with the token of an earlier login ({token}); protocol/jsonl.ts picks which.
+  z.object({ type: z.literal('hello'), id: requestId, name: z.string().max(200).optional(), password: password.optional(), token: token.optional(), room: room.optional() }),
+  z.object({ type: z.literal('register'), id: requestId, name: z.string().max(200).optional(), password, room: room.optional() }),
+  z.object({ type: z.literal('login'), id: requestId, name: z.string().max(200), password, room: room.optional() }),
+  z.object({ type: z.literal('logout'), id: requestId }),
+  z.object({ type: z.literal('password'), id: requestId, old: password, new: password }),
   z.object({ type: z.literal('join'), id: requestId, room }),
   z.object({ type: z.literal('leave'), id: requestId, room }),
   z.object({ type: z.literal('say'), id: requestId, room, text }),

@@ -24,7 +24,8 @@ export function decodeJsonLine(text: string, room: string | null): JsonLineReque
     value = JSON.parse(text);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    return { kind: 'answer', message: errorMessage(chatError('bad_request', `Invalid JSON: ${error.message}`), null) };
+    // Not error.message: V8 quotes part of the line there, and the line may hold a password.
+    return { kind: 'answer', message: errorMessage(chatError('bad_request', 'Invalid JSON.'), null) };
   }
   const re = requestIdOf(value);
   const parsed = JsonRequestSchema.safeParse(value);
@@ -66,7 +67,15 @@ export type Decoded =
 export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
   switch (request.type) {
     case 'hello':
-      return { kind: 'command', command: { type: 'register', name: request.name, room: request.room } };
+      return helloCommand(request, re);
+    case 'register':
+      return { kind: 'command', command: { type: 'signup', name: request.name, password: request.password, room: request.room } };
+    case 'login':
+      return { kind: 'command', command: { type: 'login', name: request.name, password: request.password, room: request.room } };
+    case 'logout':
+      return { kind: 'command', command: { type: 'logout' } };
+    case 'password':
+      return { kind: 'command', command: { type: 'password', old: request.old, new: request.new } };
     case 'join':
     case 'leave':
     case 'who':
@@ -102,6 +111,22 @@ export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
     case 'ping':
       return { kind: 'local', message: { type: 'pong', re } };
   }
+}
+
+/** `hello` as a token login, a password login or a guest's name, by the fields it carries. */
+function helloCommand(request: Extract<JsonRequest, { type: 'hello' }>, re: RequestId): Decoded {
+  const { name, password, token, room } = request;
+  if (token !== undefined) {
+    if (name !== undefined || password !== undefined) return usage('A hello has a token, or a name (and a password), not both.', re);
+    return { kind: 'command', command: { type: 'resume', token, room } };
+  }
+  if (name === undefined) return usage('A hello needs a name (and a password to log in), or a token.', re);
+  if (password !== undefined) return { kind: 'command', command: { type: 'login', name, password, room } };
+  return { kind: 'command', command: { type: 'register', name, room } };
+}
+
+function usage(text: string, re: RequestId): Decoded {
+  return { kind: 'local', message: errorMessage(chatError('usage', text), re) };
 }
 
 export function helpMessage(re: RequestId): JsonServerMessage {

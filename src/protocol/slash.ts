@@ -25,7 +25,12 @@ interface SlashSpec {
 /** `maxArgs` of a command whose last argument is free text. */
 export const FREE_TEXT = Number.POSITIVE_INFINITY;
 
-/** The command table: one row per command, preconditions checked in `parseSlash`. */
+/**
+ * The command table: one row per command, preconditions checked in `parseSlash`.
+ * Contract for the account rows: a password is free text to the end of the line (`/register`,
+ * `/login`) or one word (`/password OLD NEW`), and never appears in an error or usage line.
+ * The door adds the connection's `peer` and `secure` (protocol/peer.ts).
+ */
 export const SLASH_COMMANDS: Readonly<Record<string, SlashSpec>> = {
   help: { usage: '/help', summary: 'this list', minArgs: 0, maxArgs: 0, needsRoom: false, build: () => 'help' },
   join: { usage: '/join ROOM', summary: 'join a room (created if new) and talk there', minArgs: 1, maxArgs: 1, needsRoom: false, build: (a) => ({ type: 'join', room: a[0] ?? '' }) },
@@ -57,6 +62,31 @@ export const SLASH_COMMANDS: Readonly<Record<string, SlashSpec>> = {
     maxArgs: 1,
     needsRoom: true,
     build: (a, _r, room) => ({ type: 'history', room, query: { limit: a[0] === undefined ? 20 : Number(a[0]) } }),
+  },
+  register: {
+    usage: '/register PASSWORD',
+    summary: 'register the name you are using, with a password (over TLS or from this machine)',
+    minArgs: 1,
+    maxArgs: FREE_TEXT,
+    needsRoom: false,
+    build: (_a, rest) => ({ type: 'signup', password: rest }),
+  },
+  login: {
+    usage: '/login NAME PASSWORD',
+    summary: 'log in to a registered name (also at the name prompt)',
+    minArgs: 2,
+    maxArgs: FREE_TEXT,
+    needsRoom: false,
+    build: (a, rest) => ({ type: 'login', name: a[0] ?? '', password: rest.slice((a[0] ?? '').length).trim() }),
+  },
+  logout: { usage: '/logout', summary: 'log out (the login token stops working) and leave', minArgs: 0, maxArgs: 0, needsRoom: false, build: () => ({ type: 'logout' }) },
+  password: {
+    usage: '/password OLD NEW',
+    summary: 'change your password (tokens of earlier logins stop working)',
+    minArgs: 2,
+    maxArgs: 2,
+    needsRoom: false,
+    build: (a) => ({ type: 'password', old: a[0] ?? '', new: a[1] ?? '' }),
   },
   quit: { usage: '/quit [REASON]', summary: 'leave the chat', minArgs: 0, maxArgs: FREE_TEXT, needsRoom: false, build: (_a, rest) => ({ type: 'quit', reason: rest === '' ? undefined : rest }) },
 };

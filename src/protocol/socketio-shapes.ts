@@ -19,6 +19,17 @@ const name = z.string().max(200);
 const room = z.string().max(200);
 const text = z.string().max(1_000_000);
 const seq = z.number().int().min(0);
+// Parsing bounds only: the core says what a password may be (weak_password).
+const password = z.string().max(4096);
+const token = z.string().min(1).max(512);
+
+// ---- the handshake -----------------------------------------------------------------------------
+
+/**
+ * `io(url, { auth: { token } })`: the token of an earlier login. The socket's first `hello` or
+ * `joinRoom` then logs in with it (a bad token: that request fails with `bad_token`).
+ */
+export const HandshakeAuthSchema = z.object({ token: token.optional() });
 
 // ---- client to server: classic ----------------------------------------------------------------
 
@@ -28,7 +39,18 @@ export const ChatMessageSchema = text;
 // ---- client to server: rich (every one may carry an ack callback) -------------------------------
 
 export const RICH_REQUESTS = {
-  hello: z.object({ name, resume: z.string().max(200).optional() }),
+  /**
+   * A guest's name ({name}), a login ({name, password}) or an earlier login's token ({token});
+   * with none of password/token, the handshake's `auth.token` (if any) logs in.
+   */
+  hello: z.object({ name: name.optional(), password: password.optional(), token: token.optional(), resume: z.string().max(200).optional() }),
+  /** Registers `name` (default: the name in use) with a password, and logs in. */
+  register: z.object({ name: name.optional(), password }),
+  /** Logs a named guest in (renamed to the account's name). */
+  login: z.object({ name, password }),
+  /** Revokes this connection's token; the socket is then closed (`bye` with code `quit`). */
+  logout: z.object({}).optional(),
+  password: z.object({ old: password, new: password }),
   join: z.object({ room }),
   leave: z.object({ room }),
   /** `id` is the client's id for this send: a retry with the same id returns the first ack. */
@@ -73,6 +95,8 @@ export interface WireMessage {
   readonly id?: string;
   readonly seq?: number;
   readonly kind?: MessageKind;
+  /** The author's account id: absent for a guest. */
+  readonly account?: string;
 }
 
 export interface WireRoomUsers {
@@ -105,7 +129,13 @@ export type Ack<T extends object = Record<string, unknown>> = ({ readonly ok: tr
 
 /** What each rich request's ack carries when it succeeds. */
 export interface RichReplies {
-  hello: { name: string; resume: string; room: string; topic: string; users: WireUser[]; history: ChatMessage[] };
+  /** `account` and `token` when the hello logged in. */
+  hello: { name: string; resume: string; room: string; topic: string; users: WireUser[]; history: ChatMessage[]; account?: string; token?: string };
+  /** On an unnamed socket: the hello reply (with `account` and `token`); on a named one, just these three. */
+  register: RichReplies['hello'] | AccountReply;
+  login: RichReplies['hello'] | AccountReply;
+  logout: Record<string, never>;
+  password: AccountReply;
   join: { room: string; topic: string; users: WireUser[]; history: ChatMessage[]; fresh: boolean };
   leave: { room: string };
   say: { message: ChatMessage };
@@ -116,6 +146,13 @@ export interface RichReplies {
   who: { room: string; users: WireUser[] };
   nick: { from: string; to: string };
   topic: { room: string; topic: string };
+}
+
+/** A (new) login token of the socket's account. */
+export interface AccountReply {
+  name: string;
+  account: string;
+  token: string;
 }
 
 export interface ServerEvents {

@@ -9,6 +9,11 @@ export const TEXT = {
   emptyName: 'Please enter a non-empty name:',
   nameTaken: (name: string) => `Name "${name}" is already taken. Choose a different name:`,
   badName: (why: string) => `${why} Choose a different name:`,
+  nameRegistered: (name: string) => `Name "${name}" is registered. Log in with /login ${name} PASSWORD, or choose a different name:`,
+  loggedIn: (name: string) => `You are logged in as ${name}.`,
+  signedUp: (name: string) => `The name ${name} is now registered to you. Next time: /login ${name} PASSWORD`,
+  passwordChanged: 'Your password is changed; tokens from earlier logins no longer work.',
+  loggedOut: 'You are logged out.',
   lineTooLong: (limit: number) => `Error: Line too long (over ${limit} bytes); it was discarded.`,
   noRoom: 'Error: You are not in a room. Use /join ROOM.',
   moreRooms: (next: string) => `More rooms: /rooms ${next}`,
@@ -98,7 +103,8 @@ export function replyLines(reply: Reply): string[] {
       const others = reply.joined.users.length - 1;
       const company = others === 0 ? 'nobody else is here yet' : `with ${others} other ${others === 1 ? 'user' : 'users'}`;
       const where = others === 0 ? `You are in #${reply.joined.room}; ${company}.` : `You are in #${reply.joined.room} ${company}.`;
-      return [`Welcome, ${reply.name}! ${where} Type /help for commands.`, ...historyLines(reply.joined.room, reply.joined.history)];
+      const account = reply.account === undefined ? [] : [TEXT.loggedIn(reply.name)];
+      return [`Welcome, ${reply.name}! ${where} Type /help for commands.`, ...account, ...historyLines(reply.joined.room, reply.joined.history)];
     }
     case 'joined': {
       if (!reply.fresh) return [`You are now talking in #${reply.room}.`];
@@ -117,7 +123,8 @@ export function replyLines(reply: Reply): string[] {
     case 'renamed':
       return [`You are now known as ${reply.to}.`];
     case 'account':
-      return [`You are logged in as ${reply.name}.`];
+      // The token is not shown: text mode has no use for it, and a terminal keeps scrollback.
+      return [TEXT.loggedIn(reply.name)];
     case 'topic':
       if (reply.message) return [`You set the topic of #${reply.room} to: ${reply.topic}`];
       return [`Topic of #${reply.room}: ${reply.topic || '(none)'}`];

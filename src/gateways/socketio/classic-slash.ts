@@ -5,7 +5,7 @@ import { HELP, parseSlash } from '../../protocol/slash.js';
 import { errorLine, helpLines, replyLines } from '../../protocol/text.js';
 import { chatMessage, joinRoom } from './classic.js';
 import { notice } from './encode.js';
-import { done, execute, failed, type RequestContext, type Result } from './request.js';
+import { closeAfterAnswer, done, execute, failed, type RequestContext, type Result } from './request.js';
 
 /** A classic `chatMessage` line: a slash command, or chat (`//text` says `/text`). */
 export function classicLine(ctx: RequestContext, line: string): Promise<Result> {
@@ -35,8 +35,11 @@ export async function classicSlash(ctx: RequestContext, line: string): Promise<R
   const outcome = await execute(ctx, command);
   if (!outcome.ok) return refuse(ctx, outcome.error);
   if (outcome.reply.type === 'left' && outcome.reply.room === ctx.link.classicRoom) ctx.link.classicRoom = null;
-  if (command.type === 'quit') {
-    ctx.door.kick(ctx.link, disconnect('quit', command.reason ? `Quit: ${command.reason}` : 'Quit'));
+  // `/login` on a socket without a name names it, into the default room.
+  if (outcome.reply.type === 'registered') ctx.link.classicRoom = outcome.reply.joined.room;
+  if (command.type === 'quit' || command.type === 'logout') {
+    const reason = command.type === 'logout' ? 'Logged out' : command.reason ? `Quit: ${command.reason}` : 'Quit';
+    closeAfterAnswer(ctx, disconnect('quit', reason));
     return done({});
   }
   const extra = command.type === 'msg' && outcome.reply.type === 'private_sent' ? [`[PM to ${outcome.reply.to}]: ${command.text}`] : [];

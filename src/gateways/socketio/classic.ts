@@ -1,6 +1,6 @@
 import { chatError } from '../../core/errors.js';
 import { checkRoom, foldName } from '../../core/names.js';
-import type { Outcome } from '../../core/types.js';
+import type { Command, Outcome } from '../../core/types.js';
 import { notice, wireMessage } from './encode.js';
 import { done, execute, failed, type RequestContext, type Result } from './request.js';
 
@@ -21,8 +21,8 @@ export async function joinRoom(ctx: RequestContext, username: string, rawRoom: s
 
   const current = chat.nameOf(link.sessionId);
   let step: Outcome | null = null;
-  if (current === null) step = await execute(ctx, { type: 'register', name: username, room: target.room });
-  else if (foldName(current) !== foldName(username.trim())) step = await execute(ctx, { type: 'nick', name: username });
+  if (current === null) step = await execute(ctx, firstName(ctx, username, target.room));
+  else if (link.account === null && foldName(current) !== foldName(username.trim())) step = await execute(ctx, { type: 'nick', name: username });
   if (step && !step.ok) return failed(step.error);
 
   const joined = await execute(ctx, { type: 'join', room: target.room });
@@ -35,6 +35,17 @@ export async function joinRoom(ctx: RequestContext, username: string, rawRoom: s
   link.classicRoom = target.room;
   ctx.door.sendTo(link, { name: 'message', payload: notice(ctx.door.botName, welcomeText(target.room), target.room, ctx.clock()) });
   return done({ room: target.room, name: chat.nameOf(link.sessionId) });
+}
+
+/**
+ * A classic client is a guest (a registered name is refused to it), unless its handshake
+ * carried a token: then its first joinRoom logs in with it, and the account's name is used
+ * instead of `username` (then and on later joinRooms).
+ */
+function firstName(ctx: RequestContext, username: string, room: string): Command {
+  const token = ctx.link.handshakeToken;
+  ctx.link.handshakeToken = null;
+  return token === null ? { type: 'register', name: username, room } : { type: 'resume', token, room };
 }
 
 /** Classic `chatMessage "text"` as chat: said in the room of the last `joinRoom` (slash commands: classic-slash.ts). */

@@ -1,10 +1,33 @@
 import type { Socket } from 'socket.io';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
+import type { SecurityPolicy } from '../loopback.js';
+import type { PeerInfo } from '../../protocol/peer.js';
+import { HandshakeAuthSchema } from '../../protocol/socketio-shapes.js';
 import { SocketLink } from './link.js';
 import type { EnginePacket } from './outbuf.js';
 import { runIncoming, type RunnerDeps } from './runner.js';
 
-export type ConnectionDeps = RunnerDeps;
+export interface ConnectionDeps extends RunnerDeps {
+  readonly security: SecurityPolicy;
+}
+
+/** The remote address, and whether a password may cross this connection (HTTPS, or local). */
+function peerOf(socket: Socket, security: SecurityPolicy): PeerInfo {
+  const { address, secure } = socket.handshake;
+  return { peer: address, secure: security({ remoteAddress: address, encrypted: secure }) };
+}
+
+/**
+ * The handshake's `auth.token`, if it sent one. A token of the wrong shape is kept as given
+ * (as an empty string): the first hello or joinRoom then fails `bad_token`, instead of
+ * silently going on as a guest.
+ */
+function handshakeTokenOf(socket: Socket): string | null {
+  const auth: unknown = socket.handshake.auth;
+  if (typeof auth !== 'object' || auth === null || !('token' in auth)) return null;
+  const parsed = HandshakeAuthSchema.safeParse(auth);
+  return parsed.success && parsed.data.token !== undefined ? parsed.data.token : '';
+}
 
 /** What the others are told when a socket goes, by socket.io's disconnect reason. */
 const LEAVE_REASONS: Readonly<Record<string, Disconnect>> = {
@@ -20,7 +43,7 @@ const LEAVE_REASONS: Readonly<Record<string, Disconnect>> = {
  * An idle connection should cost the door a link, a session and little else.
  */
 export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
-  const link = new SocketLink(socket);
+  const link = new SocketLink(socket, peerOf(socket, deps.security), handshakeTokenOf(socket));
   link.sessionId = deps.chat.connect(deps.door, link);
   deps.door.add(link);
   deps.logger.debug({ session: link.sessionId, transport: socket.conn.transport.name }, 'Socket.IO connected');

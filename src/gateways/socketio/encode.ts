@@ -27,6 +27,7 @@ export function wireMessage(message: ChatMessage): WireMessage {
     id: message.id,
     seq: message.seq,
     kind: message.kind,
+    ...(message.account === undefined ? {} : { account: message.account }),
   };
 }
 

@@ -5,6 +5,7 @@ import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
 import { BOT_NAME } from '../../core/names.js';
 import { HostCheck } from '../http/allowed-hosts.js';
+import { encryptedOrLocal, type SecurityPolicy } from '../loopback.js';
 import { batchWrites } from './batch-write.js';
 import { handleConnection } from './connection.js';
 import { SocketDoor } from './door.js';
@@ -17,6 +18,8 @@ export interface SocketGatewayDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock?: () => number;
+  /** Whether a connection may carry passwords; by default when HTTPS or from this machine. */
+  readonly security?: SecurityPolicy;
 }
 
 export interface SocketGateway {
@@ -58,7 +61,7 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
   });
   const door = new SocketDoor({ io, chat, logger, maxQueuedBytes: config.maxOutbufBytes, botName: BOT_NAME, clock });
   batchWrites(io);
-  const connectionDeps = { chat, door, logger, clock };
+  const connectionDeps = { chat, door, logger, clock, security: deps.security ?? encryptedOrLocal };
   io.on('connection', (socket) => handleConnection(socket, connectionDeps));
 
   let closed: Promise<void> | null = null;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io';
+import type { PeerInfo } from '../../protocol/peer.js';
 import { leaveMirrors } from './room-mirror.js';
 
 /** Requests a socket may have queued before it is treated as a flood and closed. */
@@ -13,6 +14,15 @@ export const MAX_PENDING_REQUESTS = 256;
  */
 export class SocketLink {
   readonly socket: Socket;
+  /** The remote address and whether a password may cross this connection. */
+  readonly peer: PeerInfo;
+  /**
+   * The handshake's `auth.token`, until the first `hello` or `joinRoom` logs in with it
+   * (rich.ts, classic.ts); then null.
+   */
+  handshakeToken: string | null;
+  /** The account id once logged in (any way); a logged-in socket keeps its account's name. */
+  account: string | null = null;
   /** Set once, right after the core creates the session (the core needs the link first). */
   sessionId = '';
   classicRoom: string | null = null;
@@ -25,8 +35,10 @@ export class SocketLink {
   #queue: Promise<void> | null = null;
   #pending = 0;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, peer: PeerInfo, handshakeToken: string | null) {
     this.socket = socket;
+    this.peer = peer;
+    this.handshakeToken = handshakeToken;
   }
 
   /** Set once the door has decided to close this socket; no more events are sent to it. */

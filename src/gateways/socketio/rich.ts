@@ -1,9 +1,9 @@
 import { disconnect } from '../../core/disconnect.js';
-import { chatError } from '../../core/errors.js';
+import { chatError, type ChatError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type { Command, Reply } from '../../core/types.js';
 import type { RichRequest, RichRequestName } from '../../protocol/socketio-shapes.js';
-import { done, execute, failed, type RequestContext, type Result } from './request.js';
+import { closeAfterAnswer, done, execute, failed, type RequestContext, type Result } from './request.js';
 import { wireUser } from './encode.js';
 
 type RichHandler<N extends RichRequestName> = (ctx: RequestContext, request: RichRequest<N>) => Promise<Result>;
@@ -35,23 +35,68 @@ function resumeStale(ctx: RequestContext, name: string, token: string | undefine
   stale.socket.disconnect(true);
 }
 
+/** The hello ack: the welcome, with `account` and `token` when the socket logged in. */
+function welcome(ctx: RequestContext, reply: Reply): object | null {
+  if (reply.type !== 'registered') return null;
+  return {
+    name: reply.name,
+    resume: ctx.door.resumeTokenOf(ctx.link),
+    room: reply.joined.room,
+    topic: reply.joined.topic,
+    users: reply.joined.users.map(wireUser),
+    history: reply.joined.history,
+    ...(reply.account === undefined ? {} : { account: reply.account, token: reply.token }),
+  };
+}
+
+/** A login on a named socket answers the new token; on an unnamed one, the whole welcome. */
+function accountOrWelcome(ctx: RequestContext, reply: Reply): object | null {
+  if (reply.type === 'account') return { name: reply.name, account: reply.account, token: reply.token };
+  return welcome(ctx, reply);
+}
+
+/**
+ * What a `hello` asks for, by its fields: a token login ({token}, or the handshake's
+ * `auth.token` when the hello brings no credential of its own), a password login
+ * ({name, password}), or a guest's name ({name}). The handshake token is used at most once.
+ */
+function helloCommand(link: RequestContext['link'], r: RichRequest<'hello'>): Command | ChatError {
+  const handshake = link.handshakeToken;
+  link.handshakeToken = null;
+  if (r.token !== undefined) {
+    if (r.name !== undefined || r.password !== undefined) return chatError('usage', 'A hello has a token, or a name (and a password), not both.');
+    return { type: 'resume', token: r.token };
+  }
+  if (r.password !== undefined) {
+    if (r.name === undefined) return chatError('usage', 'A hello with a password needs the name too.');
+    return { type: 'login', name: r.name, password: r.password };
+  }
+  if (handshake !== null) return { type: 'resume', token: handshake };
+  if (r.name === undefined) return chatError('usage', 'A hello needs a name (and a password to log in), or a token.');
+  return { type: 'register', name: r.name };
+}
+
 /** Parley's own client's requests; each is answered by an ack (see socketio-shapes.ts). */
 export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
   hello: (ctx, r) => {
-    resumeStale(ctx, r.name, r.resume);
-    return run(ctx, { type: 'register', name: r.name }, (reply) =>
-      reply.type === 'registered'
-        ? {
-            name: reply.name,
-            resume: ctx.door.resumeTokenOf(ctx.link),
-            room: reply.joined.room,
-            topic: reply.joined.topic,
-            users: reply.joined.users.map(wireUser),
-            history: reply.joined.history,
-          }
-        : null,
-    );
+    const command = helloCommand(ctx.link, r);
+    if (!('type' in command)) return Promise.resolve(failed(command));
+    // A guest's stale session holds its name; an account's connections share theirs.
+    if (command.type === 'register') resumeStale(ctx, command.name, r.resume);
+    return run(ctx, command, (reply) => welcome(ctx, reply));
   },
+  register: (ctx, r) => run(ctx, { type: 'signup', name: r.name, password: r.password }, (reply) => accountOrWelcome(ctx, reply)),
+  login: (ctx, r) => run(ctx, { type: 'login', name: r.name, password: r.password }, (reply) => accountOrWelcome(ctx, reply)),
+  logout: async (ctx) => {
+    const result = await run(ctx, { type: 'logout' }, (reply) => (reply.type === 'bye' ? {} : null));
+    // The core has ended the session; the socket closes once this request's ack is out.
+    if (result.ok) closeAfterAnswer(ctx, disconnect('quit', 'Logged out'));
+    return result;
+  },
+  password: (ctx, r) =>
+    run(ctx, { type: 'password', old: r.old, new: r.new }, (reply) =>
+      reply.type === 'account' ? { name: reply.name, account: reply.account, token: reply.token } : null,
+    ),
   join: (ctx, r) =>
     run(ctx, { type: 'join', room: r.room }, (reply) =>
       reply.type === 'joined'

@@ -7,6 +7,8 @@ import { EOL, TEXT } from '../../protocol/text.js';
 import { addressLimitFrom, limitConnections, type AddressLimit } from '../address-limit.js';
 import { listen } from '../listen.js';
 import { secureContextOptions, type TlsCertificates } from '../tls/certificates.js';
+import { encryptedOrLocal, type SecurityPolicy } from '../loopback.js';
+import type { PeerInfo } from '../../protocol/peer.js';
 import { TcpConnection, type Modes } from './connection.js';
 import { JsonDoor, TextDoor } from './doors.js';
 import { JsonSession } from './json-session.js';
@@ -20,6 +22,8 @@ export interface TcpGatewayDeps {
   readonly addressLimit?: AddressLimit;
   /** Set: the door also listens on TLS_TCP_PORT with these certificates (and reloads with them). */
   readonly tls?: TlsCertificates;
+  /** Whether a connection may carry passwords; by default when encrypted or from this machine. */
+  readonly security?: SecurityPolicy;
 }
 
 export interface TcpGateway {
@@ -44,13 +48,19 @@ function refuse(socket: Socket, limit: number): void {
   setTimeout(() => socket.destroy(), REFUSE_GRACE_MS).unref();
 }
 
+/** The connection's facts for the account commands; a TLS socket (tls.TLSSocket) has `encrypted`. */
+function peerOf(socket: Socket, security: SecurityPolicy): PeerInfo {
+  const encrypted = (socket as Socket & { encrypted?: unknown }).encrypted === true;
+  return { peer: socket.remoteAddress, secure: security({ remoteAddress: socket.remoteAddress, encrypted }) };
+}
+
 /**
  * The TCP door: a plain port (TCP_PORT, unless PLAIN_TCP=false) and, with certificates, a TLS
  * port (TLS_TCP_PORT). Both serve the same two modes: every connection is greeted in text mode
  * at once (on TLS, once the handshake is done); one whose first (decrypted) byte is `{` speaks
  * JSON lines from then on. Both count against the same per-address limit.
  */
-export async function startTcpGateway({ chat, config, logger, addressLimit, tls }: TcpGatewayDeps): Promise<TcpGateway> {
+export async function startTcpGateway({ chat, config, logger, addressLimit, tls, security = encryptedOrLocal }: TcpGatewayDeps): Promise<TcpGateway> {
   const textDoor = new TextDoor();
   const jsonDoor = new JsonDoor();
   const open = new Set<TcpConnection>();
@@ -62,8 +72,8 @@ export async function startTcpGateway({ chat, config, logger, addressLimit, tls 
     namingTimeout: config.namingTimeout,
   };
   const modes: Modes = {
-    text: (connection) => new TextSession(connection, chat, textDoor),
-    json: (connection) => new JsonSession(connection, chat, jsonDoor),
+    text: (connection) => new TextSession(connection, chat, textDoor, peerOf(connection.socket, security)),
+    json: (connection) => new JsonSession(connection, chat, jsonDoor, peerOf(connection.socket, security)),
   };
   const servers: Server[] = [];
   const closeServers = (): Promise<void> =>

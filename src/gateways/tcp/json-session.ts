@@ -3,10 +3,15 @@ import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import type { Command, Outcome } from '../../core/types.js';
 import type { JsonServerMessage } from '../../protocol/jsonl-shapes.js';
+import { withPeer, type PeerInfo } from '../../protocol/peer.js';
 import { decodeJsonLine, encodeLine, errorMessage, replyMessage, type RequestId } from '../../protocol/jsonl.js';
 import { CommandRunner } from './command-runner.js';
 import type { LineHandler, TcpConnection } from './connection.js';
 import type { JsonDoor, JsonLink } from './doors.js';
+
+// Requests that may name the session (later ones wait for their answer), and those that end it.
+const NAMES_SESSION: ReadonlySet<Command['type']> = new Set(['register', 'login', 'resume', 'signup']);
+const ENDS_SESSION: ReadonlySet<Command['type']> = new Set(['quit', 'logout']);
 
 /**
  * The JSON-lines session. Requests are independent (each names its room), so they run as
@@ -19,11 +24,13 @@ export class JsonSession implements LineHandler, JsonLink {
   readonly #chat: Chat;
   readonly #sessionId: string;
   readonly #runner: CommandRunner;
+  readonly #peer: PeerInfo;
   /** The room `/me`, `/topic`, `/history` act on when sent as a `command` line. */
   #room: string | null = null;
 
-  constructor(connection: TcpConnection, chat: Chat, door: JsonDoor) {
+  constructor(connection: TcpConnection, chat: Chat, door: JsonDoor, peer: PeerInfo) {
     this.connection = connection;
+    this.#peer = peer;
     this.#chat = chat;
     this.#sessionId = chat.connect(door, this as JsonLink);
     this.#runner = new CommandRunner(chat, connection, this.#sessionId);
@@ -32,7 +39,7 @@ export class JsonSession implements LineHandler, JsonLink {
   line(text: string): void {
     const request = decodeJsonLine(text, this.#room);
     if (request.kind === 'answer') return this.#send(request.message);
-    if (request.kind === 'command') this.#run(request.command, request.re);
+    if (request.kind === 'command') this.#run(withPeer(request.command, this.#peer), request.re);
   }
 
   overflow(limit: number): void {
@@ -51,7 +58,7 @@ export class JsonSession implements LineHandler, JsonLink {
     void this.#runner.run(
       command,
       { answer: (outcome) => this.#answer(command, outcome, re), internalError: () => this.#send(errorMessage(chatError('internal_error'), re)) },
-      { afterEarlier: command.type === 'quit', beforeLater: command.type === 'register' },
+      { afterEarlier: ENDS_SESSION.has(command.type), beforeLater: NAMES_SESSION.has(command.type) },
     );
   }
 
@@ -64,7 +71,7 @@ export class JsonSession implements LineHandler, JsonLink {
     }
     if (reply.type === 'joined') this.#room = reply.room;
     if (reply.type === 'left' && this.#room === reply.room) this.#room = this.#chat.roomsOf(this.#sessionId)[0] ?? null;
-    const reason = command.type === 'quit' ? (command.reason ?? 'Quit') : 'Quit';
+    const reason = command.type === 'quit' ? (command.reason ?? 'Quit') : command.type === 'logout' ? 'Logged out' : 'Quit';
     this.#send(replyMessage(reply, re, reason));
     if (reply.type === 'bye') this.connection.close(disconnect('quit', reason), { farewell: false });
   }

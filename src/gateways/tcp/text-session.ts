@@ -2,6 +2,7 @@ import type { Chat } from '../../core/chat.js';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
 import type { Command, Outcome } from '../../core/types.js';
+import { withPeer, type PeerInfo } from '../../protocol/peer.js';
 import { HELP, parseSlash } from '../../protocol/slash.js';
 import { EOL, TEXT, errorLine, helpLines, prefixEach, replyLines } from '../../protocol/text.js';
 import { CommandRunner } from './command-runner.js';
@@ -9,7 +10,7 @@ import type { GreetingHandler, TcpConnection } from './connection.js';
 import type { TextDoor, TextLink } from './doors.js';
 
 // Commands after which later lines must see the new state (name, current room) first.
-const ORDERING: ReadonlySet<Command['type']> = new Set(['register', 'join', 'leave', 'nick', 'quit']);
+const ORDERING: ReadonlySet<Command['type']> = new Set(['register', 'join', 'leave', 'nick', 'quit', 'login', 'resume', 'signup', 'logout', 'password']);
 
 /**
  * The `nc`/telnet session: asks for a name, then turns lines into commands. Keeps only its
@@ -20,14 +21,16 @@ export class TextSession implements GreetingHandler, TextLink {
   readonly #chat: Chat;
   readonly #sessionId: string;
   readonly #runner: CommandRunner;
+  readonly #peer: PeerInfo;
   #room: string | null = null;
   #named = false;
   /** Lines waiting while an ordering command completes. */
   #waiting: string[] | null = null;
   #busy = false;
 
-  constructor(connection: TcpConnection, chat: Chat, door: TextDoor) {
+  constructor(connection: TcpConnection, chat: Chat, door: TextDoor, peer: PeerInfo) {
     this.connection = connection;
+    this.#peer = peer;
     this.#chat = chat;
     this.#sessionId = chat.connect(door, this as TextLink);
     this.#runner = new CommandRunner(chat, connection, this.#sessionId);
@@ -71,6 +74,7 @@ export class TextSession implements GreetingHandler, TextLink {
     if (!this.#named) {
       if (text === '') return this.#write([TEXT.emptyName]);
       if (text === '/quit') return this.#run({ type: 'quit' });
+      if (/^\/login(\s|$)/i.test(text)) return this.#slash(text);
       return this.#run({ type: 'register', name: text });
     }
     if (text === '') return;
@@ -79,10 +83,19 @@ export class TextSession implements GreetingHandler, TextLink {
       const said = text.startsWith('//') ? text.slice(1) : text;
       return this.#run({ type: 'say', room: this.#room, text: said });
     }
+    this.#slash(text);
+  }
+
+  #slash(text: string): void {
     const parsed = parseSlash(text, this.#room);
     if (parsed.kind === 'help') return this.#write(helpLines(HELP));
-    if (parsed.kind === 'error') return this.#write([errorLine(chatError(parsed.code, parsed.text))]);
-    this.#run(parsed.command);
+    if (parsed.kind === 'error') return this.#write([errorLine(chatError(parsed.code, parsed.text)), ...this.#askAgain()]);
+    this.#run(withPeer(parsed.command, this.#peer));
+  }
+
+  /** At the name prompt a refused line is followed by the prompt again. */
+  #askAgain(): string[] {
+    return this.#named ? [] : [TEXT.askName];
   }
 
   #run(command: Command): void {
@@ -108,8 +121,9 @@ export class TextSession implements GreetingHandler, TextLink {
         const name = command.name.trim();
         if (code === 'name_taken') return this.#write([TEXT.nameTaken(name)]);
         if (code === 'invalid_name') return this.#write([TEXT.badName(text)]);
+        if (code === 'name_registered') return this.#write([TEXT.nameRegistered(name)]);
       }
-      return this.#write([errorLine(outcome.error)]);
+      return this.#write([errorLine(outcome.error), ...this.#askAgain()]);
     }
     const reply = outcome.reply;
     switch (reply.type) {
@@ -130,10 +144,16 @@ export class TextSession implements GreetingHandler, TextLink {
       case 'rooms':
         if (reply.rooms.length === 0 && command.type === 'rooms' && command.after !== undefined) return this.#write([TEXT.noMoreRooms]);
         break;
-      case 'bye':
-        this.#write(replyLines(reply));
-        this.connection.close(disconnect('quit'), { farewell: false });
+      case 'bye': {
+        const loggedOut = command.type === 'logout';
+        this.#write([...(loggedOut ? [TEXT.loggedOut] : []), ...replyLines(reply)]);
+        this.connection.close(disconnect('quit', loggedOut ? 'Logged out' : 'Quit'), { farewell: false });
         return;
+      }
+      case 'account':
+        if (command.type === 'signup') return this.#write([TEXT.signedUp(reply.name), ...replyLines(reply)]);
+        if (command.type === 'password') return this.#write([TEXT.passwordChanged]);
+        break;
     }
     this.#write(replyLines(reply));
     if (reply.type === 'left' && this.#room !== null) this.#write([`You are now talking in #${this.#room}.`]);

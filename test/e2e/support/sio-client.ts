@@ -20,13 +20,14 @@ export class SioClient {
   }
 
   /** Connects over WebSocket only (no polling), without automatic reconnection. */
-  static connect(port: number, options: { extraHeaders?: Record<string, string>; transports?: string[] } = {}): Promise<SioClient> {
+  static connect(port: number, options: { extraHeaders?: Record<string, string>; transports?: string[]; auth?: Record<string, unknown> } = {}): Promise<SioClient> {
     const socket = io(`http://127.0.0.1:${port}`, {
       transports: options.transports ?? ['websocket'],
       reconnection: false,
       forceNew: true,
       timeout: 5000,
       extraHeaders: options.extraHeaders,
+      auth: options.auth,
     });
     const client = new SioClient(socket);
     return new Promise((resolve, reject) => {

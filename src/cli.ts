@@ -48,7 +48,8 @@ program
   .option('--name <name>', 'your name (asked for if absent)')
   .option('--room <room>', 'room to join after connecting')
   .option('--no-color', 'no colours (also off with NO_COLOR or when not a terminal)')
-  .action(async (target: string, options: { name?: string; room?: string; color: boolean }) => {
+  .option('--login', 'log in with a password, asked without echo (a saved login is used first)')
+  .action(async (target: string, options: { name?: string; room?: string; color: boolean; login?: boolean }) => {
     const { parseTarget, runConnect } = await import('../clients/cli/connect.js');
     let host: string;
     let port: number;
@@ -58,7 +59,7 @@ program
       if (error instanceof RangeError) return fatal(error.message);
       throw error;
     }
-    process.exitCode = await runConnect({ host, port, name: options.name, room: options.room, color: options.color });
+    process.exitCode = await runConnect({ host, port, name: options.name, room: options.room, color: options.color, login: options.login });
   });
 
 // Shutdown budget: the drain (2 s in server.ts), goodbyes and the store's last commit.

@@ -1,5 +1,6 @@
 import * as net from 'node:net';
-import type { JsonRequest, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import type { JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import type { ClientRequest } from './auth-requests.js';
 import { LineSplitter } from './line-splitter.js';
 
 /**
@@ -72,7 +73,7 @@ export class JsonLineConnection {
   }
 
   /** Returns false when the socket can no longer be written (it is closing). */
-  send(request: JsonRequest): boolean {
+  send(request: ClientRequest): boolean {
     if (this.#socket.destroyed || !this.#socket.writable) return false;
     this.#socket.write(`${JSON.stringify(request)}\n`);
     return true;

@@ -60,7 +60,8 @@ program
   .option('--tls', "connect over TLS (the server's TLS_TCP_PORT), checking its certificate against the system's CAs")
   .option('--ca <file>', 'with TLS, trust this PEM CA (or self-signed certificate) instead of the system store; implies --tls')
   .option('--no-color', 'no colours (also off with NO_COLOR or when not a terminal)')
-  .action(async (target: string | undefined, options: { name?: string; room?: string; tls?: boolean; ca?: string; color: boolean }) => {
+  .option('--login', 'log in with a password, asked without echo (a saved login is used first)')
+  .action(async (target: string | undefined, options: { name?: string; room?: string; tls?: boolean; ca?: string; color: boolean; login?: boolean }) => {
     const { DEFAULT_PORT, DEFAULT_TLS_PORT, parseTarget, runConnect } = await import('../clients/cli/connect.js');
     const useTls = options.tls === true || options.ca !== undefined;
     let host: string;
@@ -82,7 +83,7 @@ program
       }
     }
     const tls = useTls ? { ca } : undefined;
-    process.exitCode = await runConnect({ host, port, tls, name: options.name, room: options.room, color: options.color });
+    process.exitCode = await runConnect({ host, port, tls, name: options.name, room: options.room, color: options.color, login: options.login });
   });
 
 // Shutdown budget: the drain (2 s in server.ts), goodbyes and the store's last commit.

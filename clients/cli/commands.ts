@@ -1,4 +1,5 @@
 import type { JsonRequest } from '../../src/protocol/jsonl-shapes.js';
+import type { ClientRequest } from './auth-requests.js';
 
 /**
  * Turns one typed line into what the client should do. Pure: the current room is passed in.
@@ -13,12 +14,20 @@ export type InputAction =
   | { readonly kind: 'send'; readonly request: JsonRequest }
   /** Refused without asking the server, with the reason to show. */
   | { readonly kind: 'refuse'; readonly text: string }
-  | { readonly kind: 'quit'; readonly reason?: string };
+  | { readonly kind: 'quit'; readonly reason?: string }
+  /**
+   * An account command. Passwords are normally prompted for without echo; `secrets` holds any
+   * typed inline (`/login alice PASSWORD`, as in text mode), which the session then wipes from
+   * the screen and the line history.
+   */
+  | { readonly kind: 'account'; readonly command: AccountCommand; readonly name?: string; readonly secrets: readonly string[] };
+
+export type AccountCommand = 'register' | 'login' | 'password' | 'logout';
 
 export const NOT_IN_ROOM = 'You are not in a room. Use /join ROOM.';
 
 /** The commands offered by tab completion; the server's /help stays the full reference. */
-export const COMMAND_NAMES = ['help', 'join', 'leave', 'rooms', 'who', 'nick', 'me', 'msg', 'topic', 'history', 'quit'] as const;
+export const COMMAND_NAMES = ['help', 'join', 'leave', 'rooms', 'who', 'nick', 'me', 'msg', 'topic', 'history', 'register', 'login', 'password', 'logout', 'quit'] as const;
 
 const send = (request: JsonRequest): InputAction => ({ kind: 'send', request });
 const refuse = (text: string): InputAction => ({ kind: 'refuse', text });
@@ -72,6 +81,16 @@ export function parseInput(line: string, room: string | null): InputAction {
     }
     case 'quit':
       return rest === '' ? { kind: 'quit' } : { kind: 'quit', reason: rest };
+    case 'login':
+      if (first === undefined) return { kind: 'account', command: 'login', secrets: [] };
+      return { kind: 'account', command: 'login', name: first, secrets: args.length > 1 ? [rest.slice(first.length).trim()] : [] };
+    case 'register':
+      // A password may hold spaces: all of the rest is the password.
+      return { kind: 'account', command: 'register', secrets: rest === '' ? [] : [rest] };
+    case 'password':
+      return { kind: 'account', command: 'password', secrets: args };
+    case 'logout':
+      return { kind: 'account', command: 'logout', secrets: [] };
     default:
       return asLine();
   }
@@ -82,6 +101,6 @@ function say(text: string, room: string | null): InputAction {
 }
 
 /** Whether a request is a chat line whose delivery the user must be told about. */
-export function isChatRequest(request: JsonRequest): request is Extract<JsonRequest, { type: 'say' | 'action' | 'msg' }> {
+export function isChatRequest(request: ClientRequest): request is Extract<ClientRequest, { type: 'say' | 'action' | 'msg' }> {
   return request.type === 'say' || request.type === 'action' || request.type === 'msg';
 }

@@ -27,8 +27,15 @@ export interface ConnectOptions {
   terminal?: boolean;
   /** After input ends, how long to wait for the server to confirm lines already sent. */
   drainTimeoutMs?: number;
-  /** Where NO_COLOR is read; default process.env. */
+  /** Where NO_COLOR, XDG_CONFIG_HOME and HOME are read; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Log in with a password (asked without echo, never taken from argv) rather than as a
+   * guest. A login saved for this server (token file) is used first either way.
+   */
+  login?: boolean;
+  /** Where the token file lives; default `$XDG_CONFIG_HOME/parley` or `~/.config/parley`. */
+  configDir?: string;
 }
 
 /**

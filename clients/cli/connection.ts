@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { JsonRequest, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import type { JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import type { ClientRequest } from './auth-requests.js';
 import { LineSplitter } from './line-splitter.js';
 
 /**
@@ -109,7 +110,7 @@ export class JsonLineConnection {
   }
 
   /** Returns false when the socket can no longer be written (it is closing). */
-  send(request: JsonRequest): boolean {
+  send(request: ClientRequest): boolean {
     if (this.#socket.destroyed || !this.#socket.writable) return false;
     this.#socket.write(`${JSON.stringify(request)}\n`);
     return true;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JsonRequest } from '../../src/protocol/jsonl-shapes.js';
+import type { ClientRequest } from './auth-requests.js';
 import { isChatRequest } from './commands.js';
 
 /**
@@ -13,16 +13,16 @@ import { isChatRequest } from './commands.js';
  * resent after a reconnect keeps the id it was first sent with.
  */
 export interface Pending {
-  readonly request: JsonRequest;
+  readonly request: ClientRequest;
   /** A join or leave that sets rooms up after hello; input waits until all such are answered. */
   readonly sync?: 'initial' | 'resync';
 }
 
 /** A request with the id it went out with. */
-export type Sent = JsonRequest & { readonly id: string };
+export type Sent = ClientRequest & { readonly id: string };
 
 /** say and action: stored once per id by the server, so safe to send again with the same id. */
-export function isRetryable(request: JsonRequest): boolean {
+export function isRetryable(request: ClientRequest): boolean {
   return request.type === 'say' || request.type === 'action';
 }
 
@@ -30,8 +30,8 @@ export function isRetryable(request: JsonRequest): boolean {
  * Requests whose answer changes what later lines mean (the current room, one's name): a line
  * typed or piped after one of these waits for its answer.
  */
-export function changesState(request: JsonRequest): boolean {
-  return request.type === 'join' || request.type === 'leave' || request.type === 'nick';
+export function changesState(request: ClientRequest): boolean {
+  return request.type === 'join' || request.type === 'leave' || request.type === 'nick' || request.type === 'login' || request.type === 'register';
 }
 
 export function newClientPrefix(): string {
@@ -50,7 +50,7 @@ export class InFlight {
   }
 
   /** Records the request and returns it with its id, ready to write. A request that already has an id (a retry) keeps it. */
-  add(request: JsonRequest, sync?: Pending['sync']): Sent {
+  add(request: ClientRequest, sync?: Pending['sync']): Sent {
     const id = typeof request.id === 'string' ? request.id : `${this.#prefix}-${this.#nextId++}`;
     const sent: Sent = { ...request, id };
     this.#pending.set(id, sync === undefined ? { request: sent } : { request: sent, sync });
@@ -79,7 +79,7 @@ export class InFlight {
     return this.#syncOpen;
   }
 
-  /** Unanswered requests that change state (join, leave, nick): typed lines wait behind them. */
+  /** Unanswered requests that change state (join, leave, nick, login, register): typed lines wait behind them. */
   get blockingOpen(): number {
     return this.#blockingOpen;
   }
@@ -93,9 +93,9 @@ export class InFlight {
    * The connection is gone: no answer will come for any of these. Returns the retryable ones
    * (with their ids, in the order sent) for resending after the reconnect; the rest are lost.
    */
-  clear(): { retry: Sent[]; lost: JsonRequest[] } {
+  clear(): { retry: Sent[]; lost: ClientRequest[] } {
     const retry: Sent[] = [];
-    const lost: JsonRequest[] = [];
+    const lost: ClientRequest[] = [];
     for (const { request } of this.#pending.values()) {
       if (isRetryable(request)) retry.push(request as Sent);
       else lost.push(request);

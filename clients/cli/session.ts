@@ -1,6 +1,7 @@
-import type { JsonRequest, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import type { JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
+import type { ClientRequest } from './auth-requests.js';
 import { DEFAULT_BACKOFF, formatDelay } from './backoff.js';
-import { isChatRequest, parseInput } from './commands.js';
+import { isChatRequest, parseInput, type InputAction } from './commands.js';
 import { Completion } from './completion.js';
 import type { ConnectOptions } from './connect.js';
 import { InFlight, isRetryable, type Pending, type Sent } from './in-flight.js';
@@ -20,6 +21,7 @@ import {
 import { RoomTracker } from './room-tracker.js';
 import { colourWanted, createStyle, type Style } from './style.js';
 import { Terminal } from './terminal.js';
+import { configDir, TokenFile } from './token-file.js';
 
 /**
  * - connecting: the first TCP connect.        - naming: waiting for the user to type a name.
@@ -31,6 +33,16 @@ import { Terminal } from './terminal.js';
  * is unanswered: `a`, `/join qa`, `b` piped in at once says `b` in #qa, not where `a` went.
  */
 type Phase = 'connecting' | 'naming' | 'registering' | 'syncing' | 'ready' | 'offline' | 'quitting';
+
+/** Questions whose answers are secrets (passwords), asked one after another without echo. */
+interface Asking {
+  readonly prompts: string[];
+  readonly answers: string[];
+  readonly done: (answers: string[]) => void;
+}
+
+/** Errors after which a saved token is still good: the same hello is asked again shortly. */
+const TRANSIENT_CODES = new Set(['shutting_down', 'store_unavailable', 'bus_unavailable', 'too_many_attempts']);
 
 const MAX_QUEUED_LINES = 1000;
 // After a reconnect, how long to keep asking for a name still held for a lost node: a little
@@ -77,6 +89,16 @@ export class ConnectSession {
   #finished = false;
   #resolve: (code: number) => void = () => undefined;
   #sigint: (() => void) | null = null;
+  /** Saved logins (a token per server), under the user's config dir. */
+  readonly #tokens: TokenFile;
+  /**
+   * The login token of this session: from the token file at start, or the last one the server
+   * gave (login, register, password change). Every reconnect says hello with it.
+   */
+  #token: string | null = null;
+  /** Log in with a password rather than as a guest (--login, /login at the name prompt, a rejected token). */
+  #loginWanted: boolean;
+  #asking: Asking | null = null;
 
   constructor(options: ConnectOptions) {
     this.#options = options;
@@ -86,6 +108,14 @@ export class ConnectSession {
     this.#interactive = options.terminal ?? (isTty(input) && isTty(output));
     this.#style = createStyle(colourWanted(options.color, output, options.env ?? process.env));
     this.#tracker = new RoomTracker(options.name ?? null);
+    this.#loginWanted = options.login === true;
+    this.#tokens = new TokenFile(options.configDir ?? configDir(options.env ?? process.env), options);
+    const saved = this.#tokens.load();
+    // A saved login is used unless the user asked for another name.
+    if (saved !== null && (options.name === undefined || saved.name.toLowerCase() === options.name.toLowerCase())) {
+      this.#token = saved.token;
+      this.#tracker.name = saved.name;
+    }
     this.#link = new Link({ host: options.host, port: options.port, tls: options.tls }, options.reconnect ?? DEFAULT_BACKOFF, {
       up: () => this.#onUp(),
       message: (message) => this.#onMessage(message),
@@ -124,15 +154,20 @@ export class ConnectSession {
   // ---- connection ----
 
   #onUp(): void {
+    if (this.#token !== null) {
+      this.#helloWith({ type: 'hello', token: this.#token });
+      return;
+    }
     const name = this.#tracker.name;
-    if (name !== null) {
+    if (name !== null && !this.#loginWanted) {
       this.#hello(name);
       return;
     }
     // The server picks the mode from the first byte and greets in text mode if the client is
     // silent, so speak JSON now (ping needs no name) rather than after the name is typed.
     this.#send({ type: 'ping' });
-    this.#askName();
+    if (name !== null) this.#askPassword(name);
+    else this.#askName();
   }
 
   /** The link lost the connection (and says so); returns whether it should reconnect. */
@@ -187,21 +222,103 @@ export class ConnectSession {
       this.#print(['Please enter a non-empty name:']);
       return;
     }
+    // At the name prompt, `/login NAME` logs in instead of choosing a guest name.
+    const action = parseInput(line, null);
+    if (action.kind === 'account' && action.command === 'login') {
+      if (action.name === undefined) {
+        this.#print(['Log in as whom? Type /login NAME, or a guest name:']);
+        return;
+      }
+      this.#loginWanted = true;
+      this.#tracker.name = action.name;
+      const inline = action.secrets[0];
+      if (inline !== undefined) {
+        this.#wipeSecretLine(line);
+        this.#helloWith({ type: 'hello', name: action.name, password: inline });
+      } else {
+        this.#askPassword(action.name);
+      }
+      return;
+    }
+    if (this.#loginWanted) {
+      this.#tracker.name = name;
+      this.#askPassword(name);
+      return;
+    }
     this.#hello(name);
   }
 
   #hello(name: string): void {
     this.#tracker.name = name;
-    this.#phase = 'registering';
-    this.#updatePrompt();
-    this.#send({ type: 'hello', name });
+    this.#helloWith({ type: 'hello', name });
   }
 
-  #nameRefused(text: string): void {
+  #helloWith(request: Extract<ClientRequest, { type: 'hello' }>): void {
+    this.#phase = 'registering';
+    this.#updatePrompt();
+    this.#send(request);
+  }
+
+  /** Asks for `name`'s password (without echo), then logs in with it. */
+  #askPassword(name: string): void {
+    this.#phase = 'naming';
+    this.#ask([`Password for ${clean(name)}: `], ([password]) => {
+      this.#helloWith({ type: 'hello', name, password: password ?? '' });
+    });
+  }
+
+  /**
+   * Asks the questions in turn, each answer hidden, then calls `done` with the answers. A line
+   * already waiting (typed or piped ahead) answers first, in order.
+   */
+  #ask(prompts: string[], done: (answers: string[]) => void): void {
+    this.#asking = { prompts: [...prompts], answers: [], done };
+    this.#terminal.hideInput(true, prompts[0]);
+    while (this.#asking !== null && this.#queue.length > 0) this.#answer(this.#queue.shift() as string);
+  }
+
+  #answer(line: string): void {
+    const asking = this.#asking;
+    if (asking === null) return;
+    asking.answers.push(line);
+    asking.prompts.shift();
+    const next = asking.prompts[0];
+    if (next !== undefined) {
+      this.#terminal.hideInput(true, next);
+      return;
+    }
+    this.#asking = null;
+    this.#terminal.hideInput(false);
+    this.#updatePrompt();
+    asking.done(asking.answers);
+  }
+
+  /** A line that held a password typed inline: off the screen and out of the line history. */
+  #wipeSecretLine(line: string): void {
+    this.#terminal.eraseSubmitted(line, this.#terminal.prompt);
+    this.#terminal.forgetSubmitted(line);
+  }
+
+  /** Saves the token the server gave, for reconnects and the next start. */
+  #remember(name: string, token: string): void {
+    this.#token = token;
+    this.#loginWanted = false;
+    this.#tokens.save({ name, token });
+  }
+
+  #forgetToken(): void {
+    this.#token = null;
+    this.#tokens.forget();
+  }
+
+  #nameRefused(text: string, code?: string): void {
     const name = this.#tracker.name ?? '';
     this.#print([
       this.#style.error(this.#registeredOnce ? `The server refused the name "${clean(name)}" after reconnecting: ${clean(text)}` : clean(text)),
     ]);
+    if (code === 'name_registered' && this.#interactive) {
+      this.#print([this.#style.dim(`(to log in, type /login ${clean(name)}: the password is asked for without echo)`)]);
+    }
     this.#tracker.name = null;
     // A script cannot answer a question: its next line is chat, not a name.
     if (!this.#interactive) {
@@ -215,7 +332,8 @@ export class ConnectSession {
   // ---- input ----
 
   #onLine(line: string): void {
-    if (this.#phase === 'naming') this.#submitName(line);
+    if (this.#asking !== null) this.#answer(line);
+    else if (this.#phase === 'naming') this.#submitName(line);
     else if (this.#phase === 'ready' && this.#queue.length === 0 && this.#inFlight.blockingOpen === 0) this.#handleInput(line, true);
     else this.#enqueue(line);
     this.#terminal.showPrompt();
@@ -237,6 +355,7 @@ export class ConnectSession {
   /** `fresh`: the line was just typed and is still on screen (not replayed from the queue). */
   #handleInput(line: string, fresh: boolean): void {
     const action = parseInput(line, this.#tracker.current);
+    if (action.kind === 'account' && action.secrets.length > 0 && fresh) this.#wipeSecretLine(line);
     switch (action.kind) {
       case 'none':
         return;
@@ -250,6 +369,62 @@ export class ConnectSession {
         // The line comes back rendered, with its time, once the server acknowledges it.
         if (fresh && isChatRequest(action.request)) this.#terminal.eraseSubmitted(line, this.#terminal.prompt);
         this.#send(action.request);
+        return;
+      case 'account':
+        this.#accountCommand(action);
+    }
+  }
+
+  /** /register, /login, /password, /logout while chatting. */
+  #accountCommand(action: Extract<InputAction, { kind: 'account' }>): void {
+    const repeat = (password: string, again: string | undefined): boolean => {
+      if (again === undefined || again === password) return true;
+      this.#failed(this.#style.error('The passwords do not match; nothing was changed.'));
+      return false;
+    };
+    // Scripts answer each question with their next line: no second "repeat" line for them.
+    const confirm = this.#interactive;
+    switch (action.command) {
+      case 'logout':
+        // Forgotten here at once: even if the server never answers, this machine keeps no login.
+        this.#forgetToken();
+        this.#print([this.#style.dim(`(logging out; the saved login for ${formatTarget(this.#options)} is forgotten)`)]);
+        this.#quit(undefined, { type: 'logout' });
+        return;
+      case 'login': {
+        const name = action.name ?? this.#tracker.name;
+        if (name === null) return;
+        const inline = action.secrets[0];
+        if (inline !== undefined) this.#send({ type: 'login', name, password: inline });
+        else this.#ask([`Password for ${clean(name)}: `], ([password]) => this.#send({ type: 'login', name, password: password ?? '' }));
+        return;
+      }
+      case 'register': {
+        const inline = action.secrets[0];
+        if (inline !== undefined) {
+          this.#send({ type: 'register', password: inline });
+          return;
+        }
+        this.#ask(confirm ? ['Choose a password: ', 'Repeat the password: '] : ['Choose a password: '], ([password = '', again]) => {
+          if (repeat(password, again)) this.#send({ type: 'register', password });
+        });
+        return;
+      }
+      case 'password': {
+        const [old, fresh] = action.secrets;
+        if (old !== undefined && fresh !== undefined && action.secrets.length === 2) {
+          this.#send({ type: 'password', old, new: fresh });
+          return;
+        }
+        if (action.secrets.length > 0) {
+          this.#failed(this.#style.error('Usage: /password (asks for the old and new passwords), or /password OLD NEW.'));
+          return;
+        }
+        const prompts = ['Current password: ', 'New password: ', ...(confirm ? ['Repeat the new password: '] : [])];
+        this.#ask(prompts, ([oldPassword = '', newPassword = '', again]) => {
+          if (repeat(newPassword, again)) this.#send({ type: 'password', old: oldPassword, new: newPassword });
+        });
+      }
     }
   }
 
@@ -278,7 +453,7 @@ export class ConnectSession {
 
   /** After the input ended: quits once every line is sent and answered. */
   #maybeDrained(): void {
-    if (this.#inputEnded && this.#phase === 'ready' && this.#queue.length === 0 && this.#resend.length === 0 && this.#inFlight.size === 0) {
+    if (this.#inputEnded && this.#phase === 'ready' && this.#asking === null && this.#queue.length === 0 && this.#resend.length === 0 && this.#inFlight.size === 0) {
       this.#quit();
     }
   }
@@ -288,14 +463,15 @@ export class ConnectSession {
     else this.#quit();
   }
 
-  #quit(reason?: string): void {
+  /** `request`: what says goodbye (quit, or logout, which also revokes the token). */
+  #quit(reason?: string, request?: ClientRequest): void {
     if (this.#phase === 'quitting' || this.#finished) return;
     this.#phase = 'quitting';
     this.#clearTimers();
     if (this.#interactive) this.#print([this.#style.dim('Bye.')]);
     // Nothing typed from here on is sent: stop reading, and take the prompt off the screen.
     this.#terminal.close();
-    if (!this.#send(reason === undefined ? { type: 'quit' } : { type: 'quit', reason })) {
+    if (!this.#send(request ?? (reason === undefined ? { type: 'quit' } : { type: 'quit', reason }))) {
       this.#finish(this.#exitCode());
       return;
     }
@@ -306,7 +482,7 @@ export class ConnectSession {
   // ---- server messages ----
 
   /** False when there is no connection to send on. */
-  #send(request: JsonRequest, sync?: Pending['sync']): boolean {
+  #send(request: ClientRequest, sync?: Pending['sync']): boolean {
     const conn = this.#link.connection;
     return conn !== null && conn.send(this.#inFlight.add(request, sync));
   }
@@ -354,7 +530,11 @@ export class ConnectSession {
         break;
       case 'bye':
         // Our own quit's answer needs no line; the server closing on us does.
-        if (pending?.request.type !== 'quit') this.#print(renderServerMessage(this.#ctx(), message));
+        if (pending?.request.type === 'logout') this.#print(['Logged out.']);
+        else if (pending?.request.type !== 'quit') this.#print(renderServerMessage(this.#ctx(), message));
+        break;
+      case 'account':
+        this.#onAccount(message, pending);
         break;
       default:
         this.#print(renderServerMessage(this.#ctx(), message));
@@ -364,8 +544,25 @@ export class ConnectSession {
     this.#maybeDrained();
   }
 
+  #onAccount(account: Extract<JsonServerMessage, { type: 'account' }>, pending: Pending | undefined): void {
+    this.#tracker.name = account.name;
+    this.#remember(account.name, account.token);
+    const saved = `(login saved in ${this.#tokens.path})`;
+    switch (pending?.request.type) {
+      case 'register':
+        this.#print([`Registered ${this.#style.name(clean(account.name))}: you are logged in. ${this.#style.dim(saved)}`]);
+        break;
+      case 'password':
+        this.#print([`Password changed; every other login of ${this.#style.name(clean(account.name))} was signed out. ${this.#style.dim(saved)}`]);
+        break;
+      default:
+        this.#print([`Logged in as ${this.#style.name(clean(account.name))}. ${this.#style.dim(saved)}`]);
+    }
+  }
+
   #onWelcome(welcome: Extract<JsonServerMessage, { type: 'welcome' }>): void {
     this.#tracker.name = welcome.name;
+    if (welcome.token !== undefined) this.#remember(welcome.name, welcome.token);
     this.#nameRetries = 0;
     this.#link.settled();
     this.#queuedNoticeShown = false;
@@ -374,6 +571,7 @@ export class ConnectSession {
       this.#tracker.joined(welcome.room);
       welcome.history.forEach((m) => this.#tracker.seen(m));
       this.#print(renderServerMessage(this.#ctx(), welcome));
+      if (welcome.account !== undefined) this.#print([this.#style.dim(`(logged in as ${clean(welcome.name)}; login saved in ${this.#tokens.path})`)]);
       if (this.#options.room !== undefined && this.#options.room.trim() !== '') {
         this.#send({ type: 'join', room: this.#options.room.trim() }, 'initial');
       }
@@ -425,20 +623,50 @@ export class ConnectSession {
     }
   }
 
+  /**
+   * A hello with the saved token was refused. A passing trouble (the server restarting, the
+   * store down) asks again shortly with the same token; anything else means the token is no
+   * good any more (revoked by a logout or a password change elsewhere, expired): it is
+   * forgotten, and the user is asked for the password; a script cannot answer, so it stops.
+   */
+  #tokenRefused(request: Extract<ClientRequest, { type: 'hello' }>, error: Extract<JsonServerMessage, { type: 'error' }>): void {
+    if (TRANSIENT_CODES.has(error.code) && this.#nameRetries < NAME_RETRIES) {
+      this.#nameRetries += 1;
+      this.#schedule(() => {
+        if (this.#phase === 'registering' && this.#token !== null) this.#send({ ...request, id: undefined });
+      }, NAME_RETRY_MS);
+      return;
+    }
+    this.#forgetToken();
+    const name = this.#tracker.name;
+    this.#print([this.#style.error(`The saved login${name === null ? '' : ` of ${clean(name)}`} was not accepted: ${clean(error.text)}`)]);
+    if (!this.#interactive) {
+      this.#undelivered += 1;
+      this.#quit();
+      return;
+    }
+    this.#loginWanted = true;
+    if (name !== null) this.#askPassword(name);
+    else this.#askName();
+  }
+
   #onError(error: Extract<JsonServerMessage, { type: 'error' }>, pending: Pending | undefined): void {
     const request = pending?.request;
+    if (request?.type === 'hello' && 'token' in request) {
+      this.#tokenRefused(request, error);
+      return;
+    }
     if (request?.type === 'hello') {
       if (this.#registeredOnce && error.code === 'name_taken' && this.#nameRetries < NAME_RETRIES) {
         // After a reconnect to another node, the name may still be held for the node that was
         // lost, until the cluster's name TTL passes: ask again rather than give it up.
         if (this.#nameRetries++ === 0) this.#print([this.#style.dim('(your name is still held by the server you were on; asking again until it is free)')]);
-        const name = request.name;
         this.#schedule(() => {
-          if (this.#phase === 'registering') this.#send({ type: 'hello', name });
+          if (this.#phase === 'registering') this.#send({ ...request, id: undefined });
         }, NAME_RETRY_MS);
         return;
       }
-      this.#nameRefused(error.text);
+      this.#nameRefused(error.text, error.code);
       return;
     }
     if (request !== undefined && isRetryable(request) && error.code === 'shutting_down') {
@@ -478,7 +706,7 @@ export class ConnectSession {
 
   /** Sends queued lines in order while ready, stopping behind a join, leave or nick in flight. */
   #drainQueue(): void {
-    while (this.#phase === 'ready' && this.#queue.length > 0 && this.#inFlight.blockingOpen === 0) {
+    while (this.#phase === 'ready' && this.#asking === null && this.#queue.length > 0 && this.#inFlight.blockingOpen === 0) {
       const line = this.#queue.shift() as string;
       this.#handleInput(line, false);
     }
@@ -507,6 +735,7 @@ export class ConnectSession {
   }
 
   #updatePrompt(): void {
+    if (this.#asking !== null) return;
     if (this.#phase === 'naming') {
       this.#terminal.setPrompt('Your name: ');
       return;

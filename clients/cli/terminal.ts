@@ -1,4 +1,5 @@
 import * as readline from 'node:readline';
+import { Writable } from 'node:stream';
 import { rowsCovered } from './display-width.js';
 
 /**
@@ -29,6 +30,11 @@ export class Terminal {
   readonly #output: NodeJS.WritableStream;
   readonly #terminal: boolean;
   #closed = false;
+  /**
+   * While set, what is typed is a secret (a password): readline's echo is dropped (it writes
+   * through `#echo`, which drops while hidden) and the line is kept out of the up-arrow history.
+   */
+  #hidden = false;
 
   constructor(options: TerminalOptions, handlers: TerminalHandlers) {
     this.#output = options.output;
@@ -36,12 +42,19 @@ export class Terminal {
     this.#rl = readline.createInterface({
       input: options.input,
       // Plain mode gets no output stream: readline then never writes prompts or echoes there.
-      ...(options.terminal ? { output: options.output, completer: options.completer } : {}),
+      ...(options.terminal ? { output: this.#echoStream(options.output), completer: options.completer } : {}),
       terminal: options.terminal,
       historySize: 500,
       prompt: '> ',
     });
-    this.#rl.on('line', (line) => handlers.line(line));
+    // Documented use of the event: the listener may edit the array, e.g. to keep a password out.
+    this.#rl.on('history', (history: string[]) => {
+      if (this.#hidden) history.shift();
+    });
+    this.#rl.on('line', (line) => {
+      if (this.#hidden) this.#output.write('\n');
+      handlers.line(line);
+    });
     this.#rl.on('close', () => {
       // Our own close() is not the user's Ctrl-D.
       if (this.#closed) return;
@@ -54,6 +67,35 @@ export class Terminal {
 
   get isTerminal(): boolean {
     return this.#terminal;
+  }
+
+  /**
+   * Asks for a secret: shows `prompt`, and the next line typed is neither echoed nor kept in
+   * history. The caller ends it with `hideInput(false)` once that line has arrived. In plain
+   * mode (piped input) nothing is echoed anyway; the prompt is written as a line.
+   */
+  hideInput(hidden: boolean, prompt?: string): void {
+    this.#hidden = hidden;
+    if (!hidden || prompt === undefined) return;
+    if (!this.#terminal || this.#closed) {
+      this.#output.write(`${prompt}\n`);
+      return;
+    }
+    this.setPrompt(prompt);
+  }
+
+  /** What readline writes: the real output, except the echo of a line being typed hidden. */
+  #echoStream(output: NodeJS.WritableStream): NodeJS.WritableStream {
+    const echo = new Writable({
+      write: (chunk: Buffer | string, _encoding, callback) => {
+        if (!this.#hidden) output.write(chunk);
+        callback();
+      },
+    });
+    // readline reads the width (where typed text wraps) and follows resizes.
+    Object.defineProperty(echo, 'columns', { get: () => (output as { columns?: number }).columns });
+    output.on('resize', () => echo.emit('resize'));
+    return echo;
   }
 
   /** Writes whole lines above the prompt, then redraws the prompt and the half-typed input. */
@@ -86,13 +128,16 @@ export class Terminal {
    * really is), and `prevRows` is set to 0 to say the cursor now stands on the prompt's row.
    */
   #redraw(above: string): void {
-    const rows = this.#rl.getCursorPos().rows;
+    // Hidden input is not on screen: the cursor stands just after the prompt.
+    const rows = this.#hidden ? 0 : this.#rl.getCursorPos().rows;
     if (rows > 0) readline.moveCursor(this.#output, 0, -rows);
     readline.cursorTo(this.#output, 0);
     readline.clearScreenDown(this.#output);
     if (above !== '') this.#output.write(above);
     (this.#rl as readline.Interface & { prevRows?: number }).prevRows = 0;
-    this.#rl.prompt(true);
+    // readline's own redraw would write the typed secret after the prompt (and is dropped).
+    if (this.#hidden) this.#output.write(this.#rl.getPrompt());
+    else this.#rl.prompt(true);
   }
 
   /**
@@ -105,6 +150,16 @@ export class Terminal {
     readline.moveCursor(this.#output, 0, -rowsCovered(promptAtSubmit + line, columns));
     readline.cursorTo(this.#output, 0);
     readline.clearScreenDown(this.#output);
+  }
+
+  /**
+   * Takes the line just submitted out of the up-arrow history: it held a secret typed inline
+   * (`/login alice PASSWORD`). readline's `history` array has no documented setter outside the
+   * 'history' event, which has already passed for this line.
+   */
+  forgetSubmitted(line: string): void {
+    const history = (this.#rl as readline.Interface & { history?: string[] }).history;
+    if (history !== undefined && history[0] === line) history.shift();
   }
 
   get prompt(): string {
@@ -122,7 +177,7 @@ export class Terminal {
   /** After input ends nothing is typed any more: later lines go where the prompt was. */
   #wipePrompt(): void {
     if (!this.#terminal) return;
-    const rows = this.#rl.getCursorPos().rows;
+    const rows = this.#hidden ? 0 : this.#rl.getCursorPos().rows;
     if (rows > 0) readline.moveCursor(this.#output, 0, -rows);
     readline.cursorTo(this.#output, 0);
     readline.clearScreenDown(this.#output);

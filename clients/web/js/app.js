@@ -1,5 +1,6 @@
 // The Parley browser client: join form, then rooms, users and messages over Socket.IO.
 import { parseInput, runCommand } from './commands.js';
+import { forgetLogin, loadLogin, saveLogin } from './login.js';
 import { Connection } from './net.js';
 import { Outbox } from './outbox.js';
 import { RoomState, toMessage } from './rooms.js';
@@ -18,6 +19,8 @@ const NAME_RETRIES = 40;
 const state = {
   me: null,
   resume: undefined,
+  /** Signed in: { name, token } (also in localStorage, see login.js); null for a guest. */
+  login: loadLogin(),
   /** @type {Map<string, RoomState>} rooms we are in */
   rooms: new Map(),
   current: null,
@@ -42,6 +45,13 @@ const ui = {
   joinRoom: $('join-room'),
   joinError: $('join-error'),
   joinButton: $('join-button'),
+  authForm: $('auth-form'),
+  authName: $('auth-name'),
+  authPassword: $('auth-password'),
+  authError: $('auth-error'),
+  signIn: $('sign-in'),
+  signUp: $('sign-up'),
+  signOut: $('sign-out'),
   chat: $('chat'),
   me: $('me'),
   status: $('status'),
@@ -85,7 +95,7 @@ const conn = new Connection((linkState, detail) => {
   if (linkState !== 'connected') state.ready = false;
   renderBadge();
   if (linkState === 'connected' && state.me !== null) void rejoin();
-});
+}, () => (state.login === null ? {} : { token: state.login.token }));
 
 /**
  * The badge says what is true for the user: "Connected" only once signed in and back in every
@@ -331,14 +341,47 @@ conn.on('bye', (bye) => {
 
 // ---- joining and rejoining ----------------------------------------------------------------
 
+/** Signed in: with the saved token; a guest: with the name (and the resume token of the last session). */
 async function hello(name) {
-  const reply = await conn.request('hello', { name, resume: state.resume });
-  if (reply.ok) {
-    state.me = reply.name;
-    state.resume = reply.resume;
-    ui.me.textContent = reply.name;
-  }
+  const payload = state.login === null ? { name, resume: state.resume } : { token: state.login.token };
+  const reply = await conn.request('hello', payload);
+  if (reply.ok) enteredAs(reply);
   return reply;
+}
+
+/** Records who the server says we are; a reply with a token is a login to keep across reloads. */
+function enteredAs(reply) {
+  state.me = reply.name;
+  if (typeof reply.resume === 'string') state.resume = reply.resume;
+  if (typeof reply.token === 'string' && reply.token !== '') {
+    state.login = { name: reply.name, token: reply.token };
+    saveLogin(reply.name, reply.token);
+  }
+  renderMe();
+}
+
+function renderMe() {
+  ui.me.textContent = state.me === null ? '' : state.login === null ? `${state.me} (guest)` : state.me;
+  ui.signOut.hidden = state.me === null || state.login === null;
+}
+
+/** After hello (or sign-up): shows the chat, in `wanted` if given (the server starts everyone in its default room). */
+async function enterChat(reply, wanted) {
+  const home = applyJoined(reply).room;
+  state.ready = true;
+  renderBadge();
+  ui.join.hidden = true;
+  ui.chat.hidden = false;
+  ui.me.hidden = false;
+  ui.panelToggle.hidden = false;
+  renderMe();
+  show(home.name);
+  if (wanted !== null && wanted.toLowerCase() !== home.name) {
+    await joinRoom(wanted);
+    if (state.current !== home.name) await leaveRoom(home.name);
+  }
+  await refreshRoomList();
+  ui.input.focus();
 }
 
 ui.joinForm.addEventListener('submit', async (event) => {
@@ -357,31 +400,98 @@ ui.joinForm.addEventListener('submit', async (event) => {
       ui.joinError.textContent = 'Cannot reach the server; it will keep trying. Try again in a moment.';
       return;
     }
+    // Joining as a guest is not signed in: a login left from before (after /quit) is not used.
+    if (state.login !== null) {
+      forgetLogin();
+      state.login = null;
+    }
     const reply = await hello(name);
     if (!reply.ok) {
       ui.joinError.textContent = reply.error.text;
       ui.joinName.focus();
       return;
     }
-    const home = applyJoined(reply).room;
-    state.ready = true;
-    renderBadge();
-    ui.join.hidden = true;
-    ui.chat.hidden = false;
-    ui.me.hidden = false;
-    ui.panelToggle.hidden = false;
-    show(home.name);
-    if (wanted.toLowerCase() !== home.name) {
-      await joinRoom(wanted);
-      // The server starts everyone in its default room; a chosen room replaces it.
-      if (state.current !== home.name) await leaveRoom(home.name);
-    }
-    await refreshRoomList();
-    ui.input.focus();
+    await enterChat(reply, wanted);
   } finally {
     ui.joinButton.disabled = false;
   }
 });
+
+// ---- accounts: sign in, sign up, sign out, and staying signed in across reloads ------------
+
+ui.authForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  ui.authError.textContent = '';
+  const signUp = event.submitter === ui.signUp;
+  const name = ui.authName.value.trim();
+  const password = ui.authPassword.value;
+  if (name === '' || password === '') {
+    ui.authError.textContent = 'Please enter a name and a password.';
+    (name === '' ? ui.authName : ui.authPassword).focus();
+    return;
+  }
+  ui.signIn.disabled = true;
+  ui.signUp.disabled = true;
+  try {
+    if (!(await conn.ready())) {
+      ui.authError.textContent = 'Cannot reach the server; it will keep trying. Try again in a moment.';
+      return;
+    }
+    let reply = await conn.request(signUp ? 'register' : 'hello', { name, password });
+    if (reply.ok && reply.room === undefined && typeof reply.token === 'string') {
+      // Registered, answered with the account only: come in with its token.
+      state.login = { name: typeof reply.name === 'string' ? reply.name : name, token: reply.token };
+      saveLogin(state.login.name, state.login.token);
+      reply = await hello(name);
+    } else if (reply.ok) {
+      enteredAs(reply);
+    }
+    if (!reply.ok) {
+      ui.authError.textContent = reply.error.text;
+      ui.authPassword.focus();
+      return;
+    }
+    ui.authPassword.value = '';
+    await enterChat(reply, null);
+  } finally {
+    ui.signIn.disabled = false;
+    ui.signUp.disabled = false;
+  }
+});
+
+ui.signOut.addEventListener('click', async () => {
+  ui.signOut.disabled = true;
+  // The server revokes the token and ends the session; the page forgets it whatever the answer.
+  const reply = await conn.request('logout');
+  forgetLogin();
+  state.login = null;
+  conn.quit();
+  ui.signOut.disabled = false;
+  backToJoinForm(reply.ok ? 'Signed out.' : `Signed out of this page (the server did not confirm: ${reply.error.text}).`);
+});
+
+/** A reload while signed in: back in with the saved token, no form. */
+async function resumeSavedLogin() {
+  if (state.login === null) return;
+  ui.authName.value = state.login.name;
+  if (!(await conn.ready())) {
+    ui.authError.textContent = 'Cannot reach the server to sign you back in; it will keep trying. Sign in again in a moment.';
+    return;
+  }
+  if (state.me !== null || state.login === null) return;
+  const reply = await hello(state.login.name);
+  if (!reply.ok) {
+    if (!transient(reply)) {
+      // Revoked (signed out elsewhere, password changed) or expired: no use keeping it.
+      forgetLogin();
+      state.login = null;
+    }
+    ui.authError.textContent = `Please sign in again: ${reply.error.text}`;
+    ui.authPassword.focus();
+    return;
+  }
+  await enterChat(reply, null);
+}
 
 /**
  * After a reconnect: same name, same rooms, and every message missed meanwhile; then what was
@@ -425,6 +535,11 @@ async function rejoinRooms() {
   }
   state.nameRetries = 0;
   if (!reply.ok) {
+    if (state.login !== null) {
+      // The saved token was refused (revoked or expired): signing in again is the way back.
+      forgetLogin();
+      state.login = null;
+    }
     backToJoinForm(`Could not rejoin as ${state.me}: ${reply.error.text}`);
     return 'refused';
   }
@@ -479,6 +594,7 @@ function backToJoinForm(why) {
   list.list.replaceChildren();
   ui.chat.hidden = true;
   ui.me.hidden = true;
+  renderMe();
   ui.panelToggle.hidden = true;
   ui.join.hidden = false;
   ui.joinError.textContent = dropped > 0 ? `${why} (${dropped} unsent message${dropped === 1 ? '' : 's'} dropped.)` : why;
@@ -507,7 +623,7 @@ ui.composer.addEventListener('submit', async (event) => {
       quit,
       renamed: (name) => {
         state.me = name;
-        ui.me.textContent = name;
+        renderMe();
       },
     });
   }
@@ -557,3 +673,5 @@ document.addEventListener('keydown', (event) => {
 setInterval(() => {
   if (state.me !== null && conn.connected) void refreshRoomList();
 }, 15000);
+
+void resumeSavedLogin();

@@ -21,10 +21,15 @@ const STAY_OFFLINE = new Set(['quit', 'replaced', 'idle', 'flood']);
 /** @typedef {'connecting'|'connected'|'reconnecting'|'offline'} LinkState */
 
 export class Connection {
-  /** @param {(state: LinkState, detail?: string) => void} onState */
-  constructor(onState) {
+  /**
+   * @param {(state: LinkState, detail?: string) => void} onState
+   * @param {() => object} auth the handshake's `auth` ({ token } when signed in), asked again
+   *   at every (re)connect, so signing in or out takes effect on the next connection.
+   */
+  constructor(onState, auth = () => ({})) {
     // `io` is the global from /socket.io/socket.io.min.js.
     this.socket = globalThis.io({
+      auth: (callback) => callback(auth()),
       reconnectionDelay: BACKOFF_FIRST_MS,
       reconnectionDelayMax: 5000,
       timeout: 8000,

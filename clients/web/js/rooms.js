@@ -11,6 +11,8 @@ export function toMessage(m) {
     author: m.author !== undefined ? m.author : m.username,
     text: m.text,
     ts: m.ts,
+    /** The author's account id; absent for a guest (anyone may take a guest's name later). */
+    account: typeof m.account === 'string' ? m.account : null,
   };
 }
 

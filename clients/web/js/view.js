@@ -46,9 +46,18 @@ export function itemElement(item, me) {
   } else if (m.kind === 'topic') {
     li.append(time, el('span', 'text', `${m.author} set the topic to: ${m.text}`));
   } else {
-    li.append(time, el('span', 'author', m.author), el('span', 'text', m.text));
+    li.append(time, el('span', 'author', m.author), ...guestMark(m), el('span', 'text', m.text));
   }
+  if (m.account === null && m.kind !== 'topic') li.classList.add('by-guest');
   return li;
+}
+
+/** A guest author (no account) is marked: the same name may be someone else another day. */
+function guestMark(m) {
+  if (m.account !== null) return [];
+  const mark = el('span', 'guest', 'guest');
+  mark.title = 'Not signed in: the name is not reserved to this person.';
+  return [mark];
 }
 
 export class MessageList {

@@ -43,7 +43,7 @@ export class HttpError extends Error {
   static fromChat(error: ChatError): HttpError {
     const status = httpStatusOf(error.code);
     const headers: Record<string, string> = {};
-    if (error.code === 'too_many_attempts') headers['retry-after'] = String(Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 1000)));
+    if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
     if (status === 401) headers['www-authenticate'] = error.code === 'bad_token' ? `${BEARER_CHALLENGE}, error="invalid_token"` : BEARER_CHALLENGE;
     return new HttpError(status, error.code, error.text, headers);
   }

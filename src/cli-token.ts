@@ -21,8 +21,12 @@ export interface Output {
   readonly err: (line: string) => void;
 }
 
-async function withAccounts<T>(config: Config, work: (identity: Identity, accounts: AccountStore) => Promise<T>): Promise<T> {
-  const store: Store = await openStore(config, pino({ level: 'silent' }));
+/** How a command opens its store; the default is the server's (tests hand in a MemoryStore). */
+export type OpenStore = (config: Config) => Promise<Store>;
+const openServerStore: OpenStore = (config) => openStore(config, pino({ level: 'silent' }));
+
+async function withAccounts<T>(config: Config, open: OpenStore, work: (identity: Identity, accounts: AccountStore) => Promise<T>): Promise<T> {
+  const store = await open(config);
   try {
     if (!hasAccounts(store)) throw new TokenCommandError('this store does not keep accounts yet, so it has no bot tokens.');
     const identity = openIdentity(config, store);
@@ -35,8 +39,8 @@ async function withAccounts<T>(config: Config, work: (identity: Identity, accoun
 }
 
 /** Makes a token for the bot NAME (registering the name to the bot, owned by nobody); prints only the token on stdout. */
-export async function createToken(config: Config, name: string, label: string, io: Output): Promise<void> {
-  await withAccounts(config, async (identity) => {
+export async function createToken(config: Config, name: string, label: string, io: Output, open: OpenStore = openServerStore): Promise<void> {
+  await withAccounts(config, open, async (identity) => {
     const result = await identity.createBotToken(null, name, label);
     if (!result.ok) throw new TokenCommandError(result.error.text);
     const made = result.value;
@@ -46,8 +50,8 @@ export async function createToken(config: Config, name: string, label: string, i
 }
 
 /** The tokens of the bot (or person) NAME, and of the bots a person owns: id, bot, created, label. Never the tokens. */
-export async function listTokens(config: Config, name: string, io: Output): Promise<void> {
-  await withAccounts(config, async (identity, accounts) => {
+export async function listTokens(config: Config, name: string, io: Output, open: OpenStore = openServerStore): Promise<void> {
+  await withAccounts(config, open, async (identity, accounts) => {
     const account = await accounts.accountByKey(foldName(name.trim().normalize('NFC')));
     if (account === null) throw new TokenCommandError(`no account or bot is called "${name}".`);
     const tokens = (await identity.tokensOf(account.id)).filter((t) => t.kind === 'bot');
@@ -60,8 +64,8 @@ export async function listTokens(config: Config, name: string, io: Output): Prom
 }
 
 /** Revokes the token with this id (from `list`); posting with it answers 401 from then on, on every node. */
-export async function revokeToken(config: Config, id: string, io: Output): Promise<void> {
-  await withAccounts(config, async (identity) => {
+export async function revokeToken(config: Config, id: string, io: Output, open: OpenStore = openServerStore): Promise<void> {
+  await withAccounts(config, open, async (identity) => {
     await identity.revoke(id);
     // The store cannot say whether the id existed; either way no token with it remains.
     io.err(`Token ${id} is revoked (no token with that id remains).`);

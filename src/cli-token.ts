@@ -52,7 +52,7 @@ export async function createToken(config: Config, name: string, label: string, i
 /** The tokens of the bot (or person) NAME, and of the bots a person owns: id, bot, created, label. Never the tokens. */
 export async function listTokens(config: Config, name: string, io: Output, open: OpenStore = openServerStore): Promise<void> {
   await withAccounts(config, open, async (identity, accounts) => {
-    const account = await accounts.accountByKey(foldName(name.trim().normalize('NFC')));
+    const account = await accounts.accountByKey(foldName(name.trim()));
     if (account === null) throw new TokenCommandError(`no account or bot is called "${name}".`);
     const tokens = (await identity.tokensOf(account.id)).filter((t) => t.kind === 'bot');
     if (tokens.length === 0) io.err(`"${account.name}" has no bot tokens.`);

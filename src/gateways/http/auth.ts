@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { chatError, type ChatError } from '../../core/errors.js';
 import type { Authenticated, Identity } from '../../core/identity.js';
+import { normaliseAddress } from '../address-limit.js';
 import { HttpError } from './errors.js';
 
 /**
@@ -96,7 +97,7 @@ export function isLoopback(address: string | undefined): boolean {
   return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-/** The peer address that password attempts are counted under. */
+/** The peer address that password attempts are counted under (as the other doors write it). */
 export function peerOf(request: FastifyRequest): string {
-  return request.raw.socket.remoteAddress ?? 'unknown';
+  return normaliseAddress(request.raw.socket.remoteAddress ?? 'unknown');
 }

@@ -7,6 +7,7 @@ import { prepareDataDir } from './data-dir.js';
 import { guardProcess } from './process-guard.js';
 import { SHUTDOWN_NOTICE, startServer, type RunningServer } from './server.js';
 import { explainStartupError } from './startup-error.js';
+import { createToken, listTokens, revokeToken, TokenCommandError, type Output } from './cli-token.js';
 
 const program = new Command();
 program
@@ -85,6 +86,49 @@ program
     const tls = useTls ? { ca } : undefined;
     process.exitCode = await runConnect({ host, port, tls, name: options.name, room: options.room, color: options.color, login: options.login });
   });
+
+const token = program
+  .command('token')
+  .description("bot tokens for POST /api/rooms/:room/messages, on the server's machine (same DATA_DIR or DATABASE_URL and JWT_SECRET as the server)");
+token
+  .command('create')
+  .description('make a token for the bot NAME; prints only the token, once')
+  .argument('<name>', "the bot's name (registered to the bot the first time)")
+  .option('--label <label>', 'a note, e.g. where the token is used', '')
+  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .action((name: string, options: { label: string; dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => createToken(config, name, options.label, io)));
+token
+  .command('list')
+  .description("the bot tokens of a bot, or of every bot a person owns: id, bot, created, label (never the token)")
+  .argument('<name>', 'a bot or account name')
+  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .action((name: string, options: { dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => listTokens(config, name, io)));
+token
+  .command('revoke')
+  .description('revoke the token with this id (from `parley token list`)')
+  .argument('<id>', 'the token id')
+  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .action((id: string, options: { dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => revokeToken(config, id, io)));
+
+/** Runs one `parley token` command; its expected refusals are one line on stderr and exit 2. */
+async function tokenCommand(dataDir: string | undefined, work: (config: Config, io: Output) => Promise<void>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(dataDir === undefined ? {} : { dataDir });
+  } catch (error) {
+    if (error instanceof ConfigError) return fatal(error.message);
+    throw error;
+  }
+  const io: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+  try {
+    await work(config, io);
+  } catch (error) {
+    if (error instanceof TokenCommandError) return fatal(error.message);
+    const explained = explainStartupError(error, config);
+    if (explained !== null) return fatal(explained);
+    throw error;
+  }
+}
 
 // Shutdown budget: the drain (2 s in server.ts), goodbyes and the store's last commit.
 const SHUTDOWN_DEADLINE_MS = 5000;

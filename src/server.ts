@@ -10,6 +10,7 @@ import { addressLimitFrom } from './gateways/address-limit.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
 import { TlsCertificates } from './gateways/tls/certificates.js';
 import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
 import { Identity } from './core/identity.js';
 import { hasAccounts } from './core/ports/accounts.js';
 import { NodeCredentials } from './identity/credentials.js';
@@ -64,6 +65,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Serve HTTP and Socket.IO (default true); the TCP door runs on its own settings. */
   readonly web?: boolean;
+  /** A store already open (tests: a MemoryStore, which keeps accounts); the server closes it on stop. Default: from config. */
+  readonly store?: Store;
 }
 
 /** The one place that wires store, bus, core and doors together. */
@@ -72,7 +75,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   // Read first: a certificate that cannot be used stops the start before anything is opened.
   const files = tlsFiles(config);
   const tls = files ? new TlsCertificates(files) : undefined;
-  const store = await openStore(config, logger);
+  const store = options.store ?? (await openStore(config, logger));
   let ports;
   try {
     ports = await openClusterPorts(config, logger);
@@ -120,7 +123,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const web =
       options.web === false
         ? { port: 0, close: async () => {} }
-        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, bus, config, logger, addressLimit, tls });
+        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, identity, bus, config, logger, addressLimit, tls });
     closers.push(() => web.close());
     const input = options.stdin ?? (config.console ? process.stdin : undefined);
     if (input) {
@@ -175,8 +178,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
 }
 
-/** Accounts, when the store keeps them; the token secret is read (or, in development, made) here. */
-function openIdentity(config: Config, store: object): Identity | undefined {
+/** Accounts, when the store keeps them; the token secret is read (or, in development, made) here. Also `parley token`. */
+export function openIdentity(config: Config, store: object): Identity | undefined {
   if (!hasAccounts(store)) return undefined;
   mkdirSync(config.dataDir, { recursive: true });
   const secret = tokenSecret({ jwtSecret: config.jwtSecret, nodeEnv: config.nodeEnv, dataDir: config.dataDir });

@@ -39,6 +39,8 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ChatError {
   readonly code: ErrorCode;
   readonly text: string;
+  /** With `too_many_attempts`: how long until a retry may succeed (HTTP sends it as Retry-After). */
+  readonly retryAfterMs?: number;
 }
 
 export function chatError(code: ErrorCode, text: string = ERRORS[code].text): ChatError {

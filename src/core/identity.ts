@@ -191,6 +191,11 @@ export class Identity {
     return ok({ token, record, bot });
   }
 
+  /** An account by id (a token's bot, for listings). */
+  accountById(id: string): Promise<AccountRecord | null> {
+    return this.#accounts.accountById(id);
+  }
+
   tokensOf(accountId: string): Promise<TokenRecord[]> {
     return this.#accounts.tokensOf(accountId);
   }
@@ -214,7 +219,7 @@ export class Identity {
   #throttled(key: string | null, attempt: Attempt): ChatError | null {
     const wait = Math.max(key === null ? 0 : this.#byName.waitFor(`name:${key}`), attempt.peer === undefined ? 0 : this.#byAddress.waitFor(`peer:${attempt.peer}`));
     if (wait === 0) return null;
-    return chatError('too_many_attempts', `Too many failed attempts; try again in ${Math.ceil(wait / 1000)} s.`);
+    return { ...chatError('too_many_attempts', `Too many failed attempts; try again in ${Math.ceil(wait / 1000)} s.`), retryAfterMs: wait };
   }
 
   #failed(key: string | null, attempt: Attempt): void {

@@ -27,16 +27,8 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('docs/screenshot.png', () => {
 
   it('shows two browsers and a terminal user chatting', async () => {
     const base = `http://127.0.0.1:${t.httpPort}`;
-    await fetch(`${base}/api/rooms/general/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ author: 'deploy-bot', text: 'Welcome to #general', kind: 'topic' }),
-    });
-    await fetch(`${base}/api/rooms/random/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ author: 'deploy-bot', text: 'nothing to see here' }),
-    });
+    await t.server.chat.postAs('deploy-bot', 'general', 'Welcome to #general', 'topic');
+    await t.server.chat.postAs('deploy-bot', 'random', 'nothing to see here');
     const alice = await joinAs(browser, base, 'alice', 'general', { width: 1100, height: 640 });
     const bob = await joinAs(browser, base, 'bob', 'general');
     const carol = await LineClient.named(t.tcpPort, 'carol');
@@ -44,11 +36,7 @@ describe.skipIf(!HAVE_CHROMIUM || !WANTED)('docs/screenshot.png', () => {
     await carol.waitFor(/alice: Hi both/);
     carol.send("yes, I'm on it from my terminal (nc localhost 4000)");
     await send(bob.page, '/me brings coffee');
-    await fetch(`${base}/api/rooms/general/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ author: 'deploy-bot', text: 'v1.4.0 deployed to production' }),
-    });
+    await t.server.chat.postAs('deploy-bot', 'general', 'v1.4.0 deployed to production');
     await send(bob.page, '/msg alice lunch after the deploy?');
     await seeMessage(alice.page, 'v1.4.0 deployed to production');
     await alice.page.locator('#messages li.private').waitFor();

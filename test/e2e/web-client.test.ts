@@ -93,12 +93,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web client (Chromium; skipped when /usr/bin/chr
 
   it('loads recent history on join and older history on scroll, in order', async () => {
     for (let i = 1; i <= 120; i++) {
-      const res = await fetch(`${base}/api/rooms/archive/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ author: 'archivist', text: `entry ${i}` }),
-      });
-      expect(res.status).toBe(201);
+      // Straight into the chat: posting over HTTP needs a bot token (issue 9), beside the point here.
+      expect((await t.server.chat.postAs('archivist', 'archive', `entry ${i}`)).ok).toBe(true);
     }
     const reader = await join('reader', 'archive');
     await seeMessage(reader.page, 'entry 120');

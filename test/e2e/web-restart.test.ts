@@ -43,12 +43,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web client across a graceful server restart (Ch
 
     second = await startTestServer({ durability: 'normal', port: first.httpPort, tcpPort: first.tcpPort, dataDir: first.dataDir });
     // Posted as soon as the server is back: the page gets it live or in its catch-up, once.
-    const posted = await fetch(`http://127.0.0.1:${second.httpPort}/api/rooms/deploy/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ author: 'deploy-bot', text: 'deployed v2' }),
-    });
-    expect(posted.status).toBe(201);
+    const posted = await second.server.chat.postAs('deploy-bot', 'deploy', 'deployed v2');
+    expect(posted.ok).toBe(true);
     await page.locator('#status[data-state="connected"]').waitFor({ timeout: 20_000 });
     await page.locator('#messages li.pending').waitFor({ state: 'detached', timeout: 10_000 });
 

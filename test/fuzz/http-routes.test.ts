@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBus } from '../../src/bus/local.js';
 import { ConfigSchema } from '../../src/config.js';
 import { Chat } from '../../src/core/chat.js';
+import { Identity } from '../../src/core/identity.js';
+import { NodeCredentials } from '../../src/identity/credentials.js';
 import { buildWebApp } from '../../src/gateways/http/app.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { fuzzParams } from '../helpers/fuzz.js';
@@ -18,11 +20,19 @@ import { fuzzParams } from '../helpers/fuzz.js';
 
 let app: FastifyInstance;
 let chat: Chat;
+/** Live tokens the fuzzer may present: a person's login token and a bot's posting token. */
+const liveTokens: string[] = [];
 beforeAll(async () => {
   const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false });
-  chat = await Chat.create({ store: new MemoryStore(), bus: new LocalBus(), clock: Date.now, newId: randomUUID });
+  const store = new MemoryStore();
+  const identity = new Identity({ accounts: store, credentials: new NodeCredentials('f'.repeat(32)), clock: Date.now, newId: randomUUID });
+  chat = await Chat.create({ store, bus: new LocalBus(), clock: Date.now, newId: randomUUID, identity });
   await chat.postAs('seed', 'general', 'hello');
-  app = await buildWebApp({ chat, store: new MemoryStore(), config, logger: pino({ level: 'silent' }), isClosing: () => false });
+  const person = await identity.register('fuzzer', 'correct horse battery');
+  const bot = await identity.createBotToken(null, 'fuzzbot');
+  if (!person.ok || !bot.ok) throw new Error('could not make the fuzzer its tokens');
+  liveTokens.push(person.value.token, bot.value.token);
+  app = await buildWebApp({ chat, store, identity, config, logger: pino({ level: 'silent' }), isClosing: () => false });
   await app.ready();
 });
 afterAll(async () => {
@@ -41,6 +51,8 @@ const path = fc.oneof(
   segment.map((room) => `/api/rooms/${room}`),
   segment.map((room) => `/api/rooms/${room}/users`),
   segment.map((room) => `/api/rooms/${room}/messages`),
+  fc.constantFrom('/api/auth/register', '/api/auth/login', '/api/auth/logout', '/api/me', '/api/me/password', '/api/tokens'),
+  segment.map((id) => `/api/tokens/${id}`),
   fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/api/${parts.join('/')}`),
 );
 const queryValue = fc.oneof(fc.integer().map(String), fc.double().map(String), fc.string({ maxLength: 20 }).map(encodeURIComponent), fc.constantFrom('', '%', '1e3', '-0', 'NaN', 'Infinity'));
@@ -56,13 +68,26 @@ const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc.record({ author: fc.oneof(fc.string({ maxLength: 40 }), fc.jsonValue()), text: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.jsonValue()), kind: fc.option(fc.jsonValue()) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('{"author":"bot","text":"hi"}', '{"__proto__":{"author":"x"},"text":"y"}', '{', '[]', 'null', '"x"'),
+  fc.record({ name: fc.oneof(fc.string({ maxLength: 40 }), fc.jsonValue()), password: fc.oneof(fc.string({ maxLength: 40 }), fc.jsonValue()), old: fc.string({ maxLength: 20 }), new: fc.string({ maxLength: 20 }), bot: fc.string({ maxLength: 40 }), label: fc.string({ maxLength: 40 }) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  fc.constantFrom('{"author":"bot","text":"hi"}', '{"__proto__":{"author":"x"},"text":"y"}', '{', '[]', 'null', '"x"', '{"name":"fuzzer","password":"correct horse battery"}', '{"bot":"fuzzbot"}'),
 );
 const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,140}$/);
 const extraHeaders = fc.record(
-  { 'idempotency-key': headerValue, origin: fc.oneof(headerValue, fc.constant('null')), host: headerValue, 'sec-fetch-site': fc.constant('same-origin') },
+  {
+    'idempotency-key': headerValue,
+    origin: fc.oneof(headerValue, fc.constant('null')),
+    host: headerValue,
+    'sec-fetch-site': fc.constant('same-origin'),
+    // Sometimes a live token (indices resolved once the tokens exist), sometimes garbage.
+    authorization: fc.oneof(headerValue, headerValue.map((v) => `Bearer ${v}`), fc.nat(1).map((i) => `live:${i}`)),
+  },
   { requiredKeys: [] },
 );
+
+function liveAuthorization(value: string | undefined): { authorization?: string } {
+  const live = /^live:(\d)$/.exec(value ?? '');
+  return live ? { authorization: `Bearer ${liveTokens[Number(live[1])] ?? ''}` } : {};
+}
 
 describe('fuzz: HTTP routes', () => {
   it('never answers 5xx (except 503), and every 4xx is a JSON error', async () => {
@@ -72,7 +97,7 @@ describe('fuzz: HTTP routes', () => {
           method: method as 'GET',
           url: url + qs,
           payload: method === 'GET' || method === 'HEAD' ? undefined : payload,
-          headers: { ...headers, ...(type === '' ? {} : { 'content-type': type }) },
+          headers: { ...headers, ...liveAuthorization(headers.authorization), ...(type === '' ? {} : { 'content-type': type }) },
         });
         expect(res.statusCode < 500 || res.statusCode === 503, `${method} ${url}${qs} -> ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(true);
         if (res.statusCode >= 400 && method !== 'HEAD') {

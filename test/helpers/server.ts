@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { ConfigSchema, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { Store } from '../../src/store/store.js';
 
 export interface TestServer {
   readonly server: RunningServer;
@@ -20,11 +21,11 @@ export interface TestServer {
 }
 
 /** The real server, in this process, on free ports with a temporary data directory. */
-export async function startTestServer(overrides: Partial<Config> = {}, options: { web?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: { web?: boolean; store?: Store } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
   const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, ...overrides, dataDir });
   const input = new PassThrough();
-  const server = await startServer(config, { stdin: input, logger: pino({ level: config.logLevel }), web: options.web });
+  const server = await startServer(config, { stdin: input, logger: pino({ level: config.logLevel }), web: options.web, store: options.store });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SioClient, sleep } from '../e2e/support/sio-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeBotToken, startAccountsServer } from '../helpers/http-accounts.js';
+import type { TestServer } from '../helpers/server.js';
 import { LineClient } from '../helpers/tcp-client.js';
 
 /** The JSON API against the real server: schemas, paging, errors, and relaying to every door. */
@@ -8,7 +9,7 @@ import { LineClient } from '../helpers/tcp-client.js';
 let t: TestServer;
 let base: string;
 beforeAll(async () => {
-  t = await startTestServer({ durability: 'normal' });
+  t = await startAccountsServer({ durability: 'normal' });
   base = `http://127.0.0.1:${t.httpPort}`;
 });
 afterAll(async () => {
@@ -27,8 +28,17 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: res.status, headers: res.headers, json: text === '' ? null : (JSON.parse(text) as Record<string, any>) };
 }
 
-const post = (room: string, author: string, text: string, kind?: string) =>
-  call('POST', `/api/rooms/${encodeURIComponent(room)}/messages`, { author, text, ...(kind ? { kind } : {}) });
+/** Bot tokens by bot name, made on first use through the API (register an owner, POST /api/tokens). */
+const tokens = new Map<string, Promise<string>>();
+function tokenOf(bot: string): Promise<string> {
+  let token = tokens.get(bot);
+  if (!token) tokens.set(bot, (token = makeBotToken(base, bot).then((made) => made.token)));
+  return token;
+}
+
+/** Posts as the bot `bot` with its token (the author is the token's bot). */
+const post = async (room: string, bot: string, text: string, kind?: string) =>
+  call('POST', `/api/rooms/${encodeURIComponent(room)}/messages`, { text, ...(kind ? { kind } : {}) }, { authorization: `Bearer ${await tokenOf(bot)}` });
 
 describe('health', () => {
   it('answers liveness and readiness', async () => {
@@ -53,26 +63,24 @@ describe('bot posts', () => {
     tcp.close();
   });
 
-  it('refuses a connected user\'s name, bad names, empty and over-long text, with codes and statuses', async () => {
-    const sock = await SioClient.classic(t.httpPort, 'realuser', 'lobby');
-    expect(await post('lobby', 'RealUser', 'impersonation')).toMatchObject({ status: 409, json: { error: { code: 'name_taken', message: expect.any(String) } } });
-    expect(await post('lobby', 'two words', 'x')).toMatchObject({ status: 400, json: { error: { code: 'invalid_name' } } });
+  it('refuses bad rooms, empty and over-long text, an unknown kind, and a bad bot name, with codes and statuses', async () => {
     expect(await post('bad/room', 'bot', 'x')).toMatchObject({ status: 400, json: { error: { code: 'invalid_room' } } });
     expect(await post('bad room', 'bot', 'x')).toMatchObject({ status: 400, json: { error: { code: 'invalid_room' } } });
     expect(await post('lobby', 'bot', '   ')).toMatchObject({ status: 400, json: { error: { code: 'empty_message' } } });
     expect(await post('lobby', 'bot', 'x'.repeat(4001))).toMatchObject({ status: 413, json: { error: { code: 'message_too_long' } } });
     expect(await post('lobby', 'bot', 'fine', 'shout')).toMatchObject({ status: 400, json: { error: { code: 'bad_request', message: expect.stringContaining('kind') } } });
-    sock.close();
+    await expect(makeBotToken(base, 'two words')).rejects.toThrow(/400 .*invalid_name/);
   });
 
   it('refuses malformed bodies: missing fields, wrong types, bad JSON, wrong media type, too large', async () => {
-    expect(await call('POST', '/api/rooms/lobby/messages', { text: 'no author' })).toMatchObject({ status: 400, json: { error: { code: 'bad_request', message: expect.stringContaining('author') } } });
-    expect(await call('POST', '/api/rooms/lobby/messages', { author: 'bot', text: 42 })).toMatchObject({ status: 400, json: { error: { code: 'bad_request' } } });
-    expect(await call('POST', '/api/rooms/lobby/messages', '{"author": "bot", ')).toMatchObject({ status: 400, json: { error: { code: 'bad_request' } } });
-    const plain = await fetch(`${base}/api/rooms/lobby/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const auth = { authorization: `Bearer ${await tokenOf('bot')}` };
+    expect(await call('POST', '/api/rooms/lobby/messages', { kind: 'chat' }, auth)).toMatchObject({ status: 400, json: { error: { code: 'bad_request', message: expect.stringContaining('text') } } });
+    expect(await call('POST', '/api/rooms/lobby/messages', { text: 42 }, auth)).toMatchObject({ status: 400, json: { error: { code: 'bad_request' } } });
+    expect(await call('POST', '/api/rooms/lobby/messages', '{"text": "x", ', auth)).toMatchObject({ status: 400, json: { error: { code: 'bad_request' } } });
+    const plain = await fetch(`${base}/api/rooms/lobby/messages`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: 'hello' });
     expect(plain.status).toBe(415);
     expect(await plain.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
-    expect(await call('POST', '/api/rooms/lobby/messages', { author: 'bot', text: 'y'.repeat(300_000) })).toMatchObject({ status: 413, json: { error: { code: 'payload_too_large' } } });
+    expect(await call('POST', '/api/rooms/lobby/messages', { text: 'y'.repeat(300_000) }, auth)).toMatchObject({ status: 413, json: { error: { code: 'payload_too_large' } } });
   });
 });
 
@@ -126,8 +134,8 @@ describe('documents and errors', () => {
     }
     const postOp = paths['/api/rooms/{room}/messages']?.post;
     const bodySchema = postOp?.requestBody?.content?.['application/json']?.schema;
-    expect(bodySchema?.required).toEqual(expect.arrayContaining(['author', 'text']));
-    expect(Object.keys(postOp?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '409']));
+    expect(bodySchema?.required).toEqual(['text']);
+    expect(Object.keys(postOp?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
     const getOp = paths['/api/rooms/{room}/messages']?.get;
     expect((getOp?.parameters as Array<{ name: string; in: string }>).map((p) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(['path:room', 'query:before', 'query:after', 'query:limit']),

@@ -42,6 +42,17 @@ describe('with CORS_ORIGIN set', () => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('lets a listed origin send Authorization and use DELETE (revoking a token, deleting an account)', async () => {
+    const res = await fetch(`http://127.0.0.1:${t.httpPort}/api/tokens/some-id`, {
+      method: 'OPTIONS',
+      headers: { origin: GOOD, 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(GOOD);
+    expect(res.headers.get('access-control-allow-methods')).toMatch(/DELETE/);
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/authorization/);
+  });
+
   it('grants a listed origin on real requests', async () => {
     const get = await fetch(`http://127.0.0.1:${t.httpPort}/api/rooms`, { headers: { origin: GOOD } });
     expect(get.status).toBe(200);

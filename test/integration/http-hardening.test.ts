@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SioClient } from '../e2e/support/sio-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeBotToken, startAccountsServer } from '../helpers/http-accounts.js';
+import type { TestServer } from '../helpers/server.js';
 
 /** Issue 7 for the HTTP API: safe retries (Idempotency-Key), paged room lists, line breaks kept. */
 
 let t: TestServer;
 let base: string;
 beforeAll(async () => {
-  t = await startTestServer({ durability: 'normal' });
+  t = await startAccountsServer({ durability: 'normal' });
   base = `http://127.0.0.1:${t.httpPort}`;
 });
 afterAll(async () => {
@@ -26,8 +27,14 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: res.status, headers: res.headers, json: text === '' ? null : (JSON.parse(text) as Record<string, any>) };
 }
 
-const post = (room: string, body: Record<string, unknown>, key?: string) =>
-  call('POST', `/api/rooms/${encodeURIComponent(room)}/messages`, body, key === undefined ? {} : { 'idempotency-key': key });
+const tokens = new Map<string, Promise<string>>();
+/** Posts with the token of the bot named by `body.author` (made on first use). */
+const post = async (room: string, body: { author: string } & Record<string, unknown>, key?: string) => {
+  let token = tokens.get(body.author);
+  if (!token) tokens.set(body.author, (token = makeBotToken(base, body.author).then((made) => made.token)));
+  const auth = { authorization: `Bearer ${await token}` };
+  return call('POST', `/api/rooms/${encodeURIComponent(room)}/messages`, body, key === undefined ? auth : { ...auth, 'idempotency-key': key });
+};
 
 async function history(room: string): Promise<Message[]> {
   const res = await call('GET', `/api/rooms/${room}/messages?limit=500`);

@@ -4,7 +4,10 @@ import { LocalBus } from '../../src/bus/local.js';
 import { ConfigSchema } from '../../src/config.js';
 import { Chat } from '../../src/core/chat.js';
 import type { ChatMessage } from '../../src/core/types.js';
+import { Identity } from '../../src/core/identity.js';
+import { MemoryAccounts } from '../../src/core/ports/accounts-memory.js';
 import { buildWebApp } from '../../src/gateways/http/app.js';
+import { NodeCredentials } from '../../src/identity/credentials.js';
 import type { Store } from '../../src/store/store.js';
 
 /** Readiness when the store fails or hangs, and while stopping: through the whole HTTP pipeline (inject). */
@@ -25,10 +28,10 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function appFor(store: Store, isClosing = () => false) {
+async function appFor(store: Store, isClosing = () => false, identity?: Identity) {
   let n = 0;
   const chat = await Chat.create({ store, bus: new LocalBus(), clock: () => 1_700_000_000_000, newId: () => `id${++n}` });
-  const app = await buildWebApp({ chat, store, config: ConfigSchema.parse({}), logger: pino({ level: 'silent' }), isClosing });
+  const app = await buildWebApp({ chat, store, identity, config: ConfigSchema.parse({}), logger: pino({ level: 'silent' }), isClosing });
   closers.push(() => app.close());
   return app;
 }
@@ -59,8 +62,12 @@ describe('readiness', () => {
 
 describe('a failed write', () => {
   it('answers a bot post with 503 store_unavailable and stores nothing', async () => {
-    const app = await appFor(storeWith(async () => {}, async () => Promise.reject(new Error('read-only file system'))));
-    const res = await app.inject({ method: 'POST', url: '/api/rooms/ops/messages', payload: { author: 'bot', text: 'hi' } });
+    let n = 0;
+    const identity = new Identity({ accounts: new MemoryAccounts(), credentials: new NodeCredentials('s'.repeat(32)), clock: Date.now, newId: () => `acct${++n}` });
+    const bot = await identity.createBotToken(null, 'bot');
+    if (!bot.ok) throw new Error(bot.error.text);
+    const app = await appFor(storeWith(async () => {}, async () => Promise.reject(new Error('read-only file system'))), () => false, identity);
+    const res = await app.inject({ method: 'POST', url: '/api/rooms/ops/messages', payload: { text: 'hi' }, headers: { authorization: `Bearer ${bot.value.token}` } });
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toMatchObject({ code: 'store_unavailable', message: expect.stringContaining('read-only') });
   });

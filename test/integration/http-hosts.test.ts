@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SioClient } from '../e2e/support/sio-client.js';
+import { makeBotToken, startAccountsServer } from '../helpers/http-accounts.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -32,7 +33,7 @@ describe('default ALLOWED_HOSTS (loopback names only)', () => {
   let t: TestServer;
   let port: number;
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startAccountsServer();
     port = t.httpPort;
   });
   afterAll(async () => {
@@ -69,7 +70,8 @@ describe('default ALLOWED_HOSTS (loopback names only)', () => {
   it('serves programs (no Origin, no Sec-Fetch) whatever their Host', async () => {
     expect((await raw(port, 'GET', '/api/rooms', { host: `rebound.example:${port}` })).status).toBe(200);
     expect((await handshake(port, { host: 'anything.example' })).status).toBe(200);
-    const post = await raw(port, 'POST', '/api/rooms/general/messages', { host: 'anything.example', 'content-type': 'application/json' }, JSON.stringify({ author: 'cron', text: 'ok' }));
+    const { token } = await makeBotToken(`http://127.0.0.1:${port}`, 'cron');
+    const post = await raw(port, 'POST', '/api/rooms/general/messages', { host: 'anything.example', 'content-type': 'application/json', authorization: `Bearer ${token}` }, JSON.stringify({ text: 'ok' }));
     expect(post.status).toBe(201);
     const sock = await SioClient.connect(port, { extraHeaders: { host: `rebound.example:${port}` } });
     expect(sock.socket.connected).toBe(true);

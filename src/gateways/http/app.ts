@@ -3,15 +3,19 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { allowedHosts, corsOrigins, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import type { Identity } from '../../core/identity.js';
 import type { Bus } from '../../core/ports/bus.js';
 import type { Store } from '../../store/store.js';
 import { maxPacketBytes } from '../socketio/index.js';
 import { HostCheck } from './allowed-hosts.js';
 import { registerErrorHandling, sendError } from './errors.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
+import type { AuthDeps } from './auth.js';
+import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { registerSecurityHeaders } from './security.js';
 import { registerWebClient } from './static.js';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './zod-schema.js';
@@ -20,6 +24,8 @@ export interface WebAppDeps {
   readonly chat: Chat;
   readonly store: Store;
   readonly bus?: Pick<Bus, 'state'>;
+  /** Accounts and tokens; absent when the store keeps none (account routes and bot posts answer 501). */
+  readonly identity?: Identity;
   readonly config: Config;
   readonly logger: Logger;
   readonly isClosing: () => boolean;
@@ -68,7 +74,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
   });
   const origins = corsOrigins(config);
   // Empty list: CORS stays off, so only same-origin pages may call the API from a browser.
-  await app.register(fastifyCors, { origin: origins.length > 0 ? origins : false, methods: ['GET', 'HEAD', 'POST'], maxAge: 600 });
+  await app.register(fastifyCors, { origin: origins.length > 0 ? origins : false, methods: ['GET', 'HEAD', 'POST', 'DELETE'], maxAge: 600 });
   await registerOpenApi(app);
 
   await app.register(async (api) => {
@@ -77,8 +83,11 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // The API speaks JSON only: any other body is a 415, not a string that fails validation.
     api.removeContentTypeParser('text/plain');
     healthRoutes(api, { store: deps.store, bus: deps.bus, isClosing: deps.isClosing });
+    const auth: AuthDeps = { identity: deps.identity, allowInsecureAuth: config.allowInsecureAuth, logger };
     roomRoutes(api, chat);
-    messageRoutes(api, chat);
+    messageRoutes(api, chat, auth);
+    authRoutes(api, auth);
+    tokenRoutes(api, auth);
   });
   openApiRoute(app);
   await registerWebClient(app);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
+import type { Identity } from '../../core/identity.js';
 import type { Bus } from '../../core/ports/bus.js';
 import type { Store } from '../../store/store.js';
 import { limitConnections, type AddressLimit } from '../address-limit.js';
@@ -12,6 +13,8 @@ import { buildWebApp } from './app.js';
 export interface WebGatewayDeps {
   readonly chat: Chat;
   readonly store: Store;
+  /** Accounts and tokens (server.ts openIdentity); absent when the store keeps none. */
+  readonly identity?: Identity;
   /** Readiness reports it; absent = in-process (always up). */
   readonly bus?: Pick<Bus, 'state'>;
   readonly config: Config;

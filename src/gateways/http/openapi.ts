@@ -10,14 +10,21 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.0.3',
       info: {
         title: 'Parley HTTP API',
-        description: 'Rooms, history and bot posts of the Parley chat. Errors are `{ "error": { "code", "message" } }`.',
+        description: 'Rooms, history, accounts and bot posts of the Parley chat. Errors are `{ "error": { "code", "message" } }`.',
         version: '0.1.0',
       },
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'rooms', description: 'Rooms and their members' },
         { name: 'messages', description: 'History and bot posts' },
+        { name: 'accounts', description: 'Register, log in, and manage your account' },
+        { name: 'tokens', description: 'Bot tokens for posting' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A login token (POST /api/auth/login) or a bot token (POST /api/tokens)' },
+        },
+      },
     },
     transform: zodToOpenApi,
   });

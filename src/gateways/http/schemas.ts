@@ -32,7 +32,7 @@ export const RoomsQuerySchema = z
   .describe('Rooms by name, one page at a time.');
 
 /**
- * `Idempotency-Key`: 1 to 128 visible ASCII characters. A retry with the same key, author,
+ * `Idempotency-Key`: 1 to 128 visible ASCII characters. A retry with the same key, bot,
  * room and text (within 24 h, across restarts) returns the first post's message.
  */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -47,7 +47,7 @@ export const PostMessageHeaders = z.looseObject({
 });
 
 export const PostMessageBody = z.object({
-  author: z.string().min(1).max(200).describe("The bot's name; refused if a connected user holds it"),
+  author: z.string().min(1).max(200).optional().describe("Optional: the token's bot name (any case); any other name is refused (403)"),
   text: z.string().max(1_000_000),
   kind: z.enum(['chat', 'action', 'topic']).default('chat').describe('`topic` also sets the room topic'),
 });
@@ -60,6 +60,7 @@ export const MessageSchema = z.object({
   author: z.string(),
   text: z.string(),
   ts: z.number().int().describe('Server time, ms since the epoch'),
+  account: z.string().optional().describe("The author's account id: a logged-in person or a bot; absent for a guest"),
 });
 
 export const RoomSummarySchema = z.object({

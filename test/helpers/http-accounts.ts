@@ -1,18 +1,9 @@
 import type { Config } from '../../src/config.js';
-import { hasAccounts } from '../../src/core/ports/accounts.js';
-import { MemoryStore } from '../../src/store/memory.js';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { startTestServer, type TestServer } from './server.js';
 
-/**
- * Whether the default (SQLite) store keeps accounts yet. Until it does, servers that need
- * accounts run on a MemoryStore: the same server, doors and Identity, history in memory.
- */
-export const SQLITE_KEEPS_ACCOUNTS = hasAccounts(SqliteStore.prototype);
-
-/** The real server (startTestServer) with a store that keeps accounts. */
+/** The real server (startTestServer), whose SQLite store keeps accounts. */
 export function startAccountsServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  return startTestServer(overrides, SQLITE_KEEPS_ACCOUNTS ? {} : { store: new MemoryStore() });
+  return startTestServer(overrides);
 }
 
 export interface BotToken {

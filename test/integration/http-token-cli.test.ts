@@ -6,7 +6,6 @@ import { createToken, listTokens, revokeToken, TokenCommandError, type Output } 
 import { ConfigSchema } from '../../src/config.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { openIdentity } from '../../src/server.js';
-import { SQLITE_KEEPS_ACCOUNTS } from '../helpers/http-accounts.js';
 import { runCli, startServerProcess, type ServerProcess } from '../helpers/process.js';
 
 /**
@@ -49,7 +48,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!SQLITE_KEEPS_ACCOUNTS)('parley token beside a running server (skipped until the SQLite store keeps accounts)', () => {
+describe('parley token beside a running server', () => {
   let server: ServerProcess;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -106,15 +105,6 @@ describe.skipIf(!SQLITE_KEEPS_ACCOUNTS)('parley token beside a running server (s
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^parley: no account or bot is called "nobody"\.\n$/);
   }, 60_000);
-});
-
-describe.skipIf(SQLITE_KEEPS_ACCOUNTS)('parley token while the SQLite store keeps no accounts', () => {
-  it('says so in one line and exits 2, printing no token', async () => {
-    const ran = await cli(['token', 'create', 'deploy-bot'], { DATA_DIR: dataDir() });
-    expect(ran.code).toBe(2);
-    expect(ran.stdout).toBe('');
-    expect(ran.stderr).toBe('parley: this store does not keep accounts yet, so it has no bot tokens.\n');
-  }, 30_000);
 });
 
 describe('the token commands on a store that keeps accounts (in process, MemoryStore)', () => {

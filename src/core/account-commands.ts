@@ -15,6 +15,8 @@ export interface AccountHost {
   join(session: Session, room: string): Promise<Outcome>;
   reown(session: Session, key: string, previousOwner: string): Promise<ClaimResult>;
   announceRename(session: Session, from: string, to: string): void;
+  /** Whether someone connected, on any node, holds the name. */
+  nameInUse(name: string): Promise<boolean>;
   end(session: Session, why: Disconnect): void;
 }
 
@@ -53,6 +55,10 @@ export class AccountCommands {
       if (session.account !== null) return fail(chatError('forbidden', 'You are already logged in.'));
       const name = c.name ?? session.name;
       if (name === null) return fail(chatError('usage', 'Choose a name to register.'));
+      // A name in use by someone else connected is theirs while they are here.
+      if ((session.name === null || foldName(name) !== foldName(session.name)) && (await this.#host.nameInUse(name))) {
+        return fail(chatError('name_taken', `Name "${name}" is already taken.`));
+      }
       return this.#enter(session, await identity.register(name, c.password, { peer: c.peer }), c.room);
     });
   }

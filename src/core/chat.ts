@@ -162,6 +162,7 @@ export class Chat {
       reown: (session, key, previousOwner) => this.#names.reown(session, key, previousOwner),
       announceRename: (session, from, to) => this.#announceRename(session, from, to),
       end: (session, why) => this.disconnect(session.id, why),
+      nameInUse: (name) => this.nameInUse(name),
     });
     this.#subscription = this.#bus.subscribe((envelope) => this.#router.route(envelope));
     this.#unlisten = [
@@ -302,6 +303,18 @@ export class Chat {
   /** The room's members on every node as this node knows them, or null if it knows no such room. */
   members(roomName: string): UserRef[] | null {
     return this.#directory.members(roomName);
+  }
+
+  /** Whether anyone connected, on any node, holds `name` (or a look-alike); false when the name is invalid. */
+  async nameInUse(name: string): Promise<boolean> {
+    const checked = checkName(name);
+    if ('error' in checked) return false;
+    try {
+      return await this.#names.held(foldName(checked.name));
+    } catch (error) {
+      if (isPortUnavailable(error)) return false;
+      throw error;
+    }
   }
 
   /** One room as every node sees it, or null if no node has it. */

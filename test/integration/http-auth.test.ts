@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SioClient } from '../e2e/support/sio-client.js';
 import { makeBotToken, startAccountsServer } from '../helpers/http-accounts.js';
 import type { TestServer } from '../helpers/server.js';
+import { LineClient } from '../helpers/tcp-client.js';
 
 /**
- * Accounts and bot tokens over HTTP (issue 9), against the real server (a MemoryStore until the
- * SQLite store keeps accounts; see helpers/accounts-server.ts). Every request is from loopback,
+ * Accounts and bot tokens over HTTP (issue 9), against the real server and its SQLite store.
+ * Every request is from loopback,
  * so passwords are accepted; the plain non-loopback case is in http-auth-transport.test.ts.
  */
 
@@ -46,6 +47,15 @@ describe('accounts', () => {
     expect(again).toMatchObject({ status: 200, json: { account: { id: reg.json?.account.id, name: 'Alice' } } });
     expect(again.json?.token).not.toBe(reg.json?.token);
     expect((await call('GET', '/api/me', undefined, again.json?.token as string)).status).toBe(200);
+  });
+
+  it('does not register a name a connected guest is using', async () => {
+    const guest = await LineClient.named(t.tcpPort, 'occupant');
+    try {
+      expect(await register('Occupant')).toMatchObject({ status: 409, json: { error: { code: 'name_taken' } } });
+    } finally {
+      guest.close();
+    }
   });
 
   it('refuses a taken name, a bad name and a short password, with the core codes', async () => {

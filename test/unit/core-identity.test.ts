@@ -118,6 +118,14 @@ describe('accounts in the core', () => {
     expect(code(await allowed.chat.execute(other, { type: 'signup', name: 'hank', password: 'long enough', secure: false }))).toBe('registered');
   });
 
+  it('does not register a name that someone connected is using', async () => {
+    const { chat, connect } = await setup();
+    await chat.execute(connect('guest'), { type: 'register', name: 'jill' });
+    expect(code(await chat.execute(connect('other'), { type: 'signup', name: 'JILL', password: 'long enough' }))).toBe('name_taken');
+    expect(await chat.nameInUse('jill')).toBe(true);
+    expect(await chat.nameInUse('nobody-here')).toBe(false);
+  });
+
   it('makes bot tokens that post under the bot account, which nobody else may use', async () => {
     const { chat, identity, connect } = await setup();
     const owner = connect('o');

@@ -83,7 +83,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // The API speaks JSON only: any other body is a 415, not a string that fails validation.
     api.removeContentTypeParser('text/plain');
     healthRoutes(api, { store: deps.store, bus: deps.bus, isClosing: deps.isClosing });
-    const auth: AuthDeps = { identity: deps.identity, allowInsecureAuth: config.allowInsecureAuth, logger };
+    const auth: AuthDeps = { identity: deps.identity, allowInsecureAuth: config.allowInsecureAuth, logger, nameInUse: (name) => chat.nameInUse(name) };
     roomRoutes(api, chat);
     messageRoutes(api, chat, auth);
     authRoutes(api, auth);

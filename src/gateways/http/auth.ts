@@ -16,6 +16,8 @@ export interface AuthDeps {
   /** ALLOW_INSECURE_AUTH: accept passwords on plain requests from other machines. */
   readonly allowInsecureAuth: boolean;
   readonly logger: Logger;
+  /** Whether a connected user (a guest, on any node) holds the name: it cannot be registered under them. */
+  readonly nameInUse: (name: string) => Promise<boolean>;
 }
 
 // RFC 6750 b64token; our tokens are 43 base64url characters, the bound only limits work.

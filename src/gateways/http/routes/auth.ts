@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { chatError } from '../../../core/errors.js';
 import type { Authenticated, Identity } from '../../../core/identity.js';
 import type { AccountRecord } from '../../../core/ports/accounts.js';
 import { identityOf, peerOf, requirePasswordTransport, requireToken, requireUser, unwrap, viaAccounts, type AuthDeps } from '../auth.js';
 import { AccountSchema, AuthReply, CredentialsBody, DeleteAccountBody, MeReply, PasswordChangeBody } from '../auth-schemas.js';
+import { HttpError } from '../errors.js';
 import { ErrorSchema } from '../schemas.js';
 
 type Credentials = { Body: z.output<typeof CredentialsBody> };
@@ -37,6 +39,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthDeps): void {
     async (request, reply) => {
       requirePasswordTransport(deps, request);
       const { name, password } = request.body;
+      if (await deps.nameInUse(name)) throw HttpError.fromChat(chatError('name_taken', `"${name}" is in use by someone connected; choose another name.`));
       const auth = unwrap(await viaAccounts(deps, (identity) => identity.register(name, password, { peer: peerOf(request) })));
       return reply.code(201).send(authView(identityOf(deps), auth));
     },

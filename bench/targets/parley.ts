@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Dialect } from '../generator/protocol.js';
@@ -9,6 +10,8 @@ import { SubjectSkipped, type RunningSubject, type StartContext, type Subject } 
 
 /** This tree's build of Parley; --parley-cli points elsewhere. */
 export const DEFAULT_PARLEY_CLI = join(DIST, 'src', 'cli.js');
+
+const BENCH_TOKEN_SECRET = randomBytes(32).toString('base64url');
 
 /** Parley as the product runs it: `parley serve`, persistence on (DURABILITY=full). */
 export function parleySubject(door: 'tcp' | 'socketio'): Subject {
@@ -59,6 +62,8 @@ export async function startParley(
     LOG_LEVEL: 'warn',
     CONSOLE: 'false',
     NODE_ENV: 'production',
+    // Production requires the token secret; one per run, shared by every node of a cluster target.
+    JWT_SECRET: BENCH_TOKEN_SECRET,
     ...context.parleyEnv,
     ...extraEnv,
   };

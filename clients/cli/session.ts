@@ -49,6 +49,12 @@ const MAX_QUEUED_LINES = 1000;
 // more than the cluster's default name TTL (30 s).
 const NAME_RETRY_MS = 1000;
 const NAME_RETRIES = 40;
+/** A catch-up by seq in flight: where it starts, and the live messages shown meanwhile. */
+interface CatchUp {
+  readonly after: number;
+  readonly shown: Set<number>;
+}
+
 // The server's largest history page: a gap longer than this is left for /history to page.
 const CATCH_UP_LIMIT = 500;
 
@@ -65,7 +71,7 @@ export class ConnectSession {
   readonly #terminal: Terminal;
   readonly #tracker: RoomTracker;
   /** Rooms whose missed messages were asked for by `seq` after a reconnect. */
-  readonly #catchingUp = new Set<string>();
+  readonly #catchingUp = new Map<string, CatchUp>();
   readonly #link: Link;
   readonly #completion = new Completion();
   readonly #inFlight = new InFlight();
@@ -511,6 +517,7 @@ export class ConnectSession {
         break;
       case 'message':
       case 'ack':
+        this.#catchingUp.get(message.message.room)?.shown.add(message.message.seq);
         this.#tracker.seen(message.message);
         this.#print(renderServerMessage(this.#ctx(), message));
         break;
@@ -607,7 +614,7 @@ export class ConnectSession {
   #printMissed(room: string, history: readonly WireMessage[]): void {
     const after = this.#tracker.lastSeq(room);
     if (after !== undefined && this.#tracker.missedMore(room, history) && this.#send({ type: 'history', room, after, limit: CATCH_UP_LIMIT })) {
-      this.#catchingUp.add(room);
+      this.#catchingUp.set(room, { after, shown: new Set() });
       return;
     }
     this.#print(renderHistory(this.#ctx(), room, this.#tracker.unseen(room, history), 'missed'));
@@ -615,8 +622,12 @@ export class ConnectSession {
   }
 
   #onCatchUp(room: string, messages: readonly WireMessage[]): void {
+    const catchUp = this.#catchingUp.get(room);
     this.#catchingUp.delete(room);
-    this.#print(renderHistory(this.#ctx(), room, this.#tracker.unseen(room, messages), 'missed'));
+    // Messages that arrived live while the reply was on its way were shown already; the rest
+    // after the asked-for seq are the missed ones (the live ones moved "last seen" past them).
+    const missed = catchUp === undefined ? this.#tracker.unseen(room, messages) : messages.filter((m) => m.seq > catchUp.after && !catchUp.shown.has(m.seq));
+    this.#print(renderHistory(this.#ctx(), room, missed, 'missed'));
     messages.forEach((m) => this.#tracker.seen(m));
     if (messages.length >= CATCH_UP_LIMIT) {
       this.#print([this.#style.dim(`(more was missed in #${room} than shown: /history pages back through it)`)]);

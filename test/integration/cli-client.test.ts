@@ -241,10 +241,19 @@ describe('parley connect (CLI client) against the real server', () => {
     const second = await server({ tcpPort: first.tcpPort, dataDir: first.dataDir });
     // More than the 20 messages a join shows: the client must ask for the rest by seq.
     const MISSED = 60;
-    for (let i = 0; i < MISSED; i++) expect((await second.server.chat.postAs('bot', 'dev', `missed ${i}`)).ok).toBe(true);
+    // Posted over about the time the client takes to come back, so some arrive live while the
+    // catch-up by seq is on its way: each must still be shown exactly once.
+    const posting = (async () => {
+      for (let i = 0; i < MISSED; i++) {
+        expect((await second.server.chat.postAs('bot', 'dev', `missed ${i}`)).ok).toBe(true);
+        if (i >= 25) await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
     await cli.waitFor('Reconnected.');
+    await posting;
     await cli.waitFor(new RegExp(`bot: missed ${MISSED - 1}\\b`));
-    for (let i = 0; i < MISSED; i++) expect(cli.count(`bot: missed ${i}\n`) + cli.count(`bot: missed ${i}\r`), `missed ${i}`).toBe(1);
+    // Shown once each, whether it came live (if the reconnect beat the posting) or in the catch-up.
+    for (let i = 0; i < MISSED; i++) expect(cli.text.match(new RegExp(`bot: missed ${i}(?!\\d)`, 'g'))?.length ?? 0, `missed ${i}`).toBe(1);
     expect(cli.count('before 0')).toBe(1);
     cli.input.end();
     expect(await cli.exit).toBe(0);
@@ -313,6 +322,52 @@ describe('parley connect (CLI client) against the real server', () => {
     expect((await said('a')).message.room).toBe('general');
     expect((await said('b')).message.room).toBe('qa');
     expect((await said('c')).message.room).toBe('general');
+  });
+
+  it('shows a missed message once when a live one overtakes the catch-up reply after a reconnect', async () => {
+    const msg = (seq: number) => ({ id: `m${seq}`, room: 'general', seq, kind: 'chat', author: 'bot', text: `n${seq}`, ts: 1_700_000_000_000 + seq });
+    const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+    let connections = 0;
+    // First connection: message 1, then the server goes away. Second: the join's history holds
+    // only 40-60, so the client asks for everything after 1; message 61 arrives live before the
+    // reply (2-61). Every one of 2-61 must be shown exactly once.
+    const fake = createServer((socket) => {
+      const nth = ++connections;
+      socket.setEncoding('utf8');
+      let buffered = '';
+      socket.on('data', (chunk: string) => {
+        buffered += chunk;
+        for (let at = buffered.indexOf('\n'); at >= 0; at = buffered.indexOf('\n')) {
+          const request = JSON.parse(buffered.slice(0, at)) as Json;
+          buffered = buffered.slice(at + 1);
+          if (request.type === 'hello' && nth === 1) {
+            socket.write(line({ type: 'welcome', re: request.id, name: 'alice', room: 'general', topic: '', users: [], history: [] }));
+            socket.write(line({ type: 'message', message: msg(1) }));
+            setTimeout(() => socket.destroy(), 100);
+          } else if (request.type === 'hello') {
+            const recent = Array.from({ length: 21 }, (_, i) => msg(40 + i));
+            socket.write(line({ type: 'welcome', re: request.id, name: 'alice', room: 'general', topic: '', users: [], history: recent }));
+          } else if (request.type === 'history') {
+            socket.write(line({ type: 'message', message: msg(61) }));
+            const after = Number(request.after);
+            socket.write(line({ type: 'history', re: request.id, room: 'general', messages: Array.from({ length: 61 - after }, (_, i) => msg(after + 1 + i)) }));
+          } else if (request.type === 'quit') {
+            socket.end(line({ type: 'bye', re: request.id, reason: 'bye', code: 'quit' }));
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    try {
+      const cli = new Cli({ host: '127.0.0.1', port: (fake.address() as AddressInfo).port, name: 'alice', reconnect: { initialMs: 50, maxMs: 50 } });
+      await cli.waitFor('Reconnected.');
+      await cli.waitFor(/bot: n2(?!\d)/);
+      for (let seq = 1; seq <= 61; seq++) expect(cli.text.match(new RegExp(`bot: n${seq}(?!\\d)`, 'g'))?.length ?? 0, `n${seq}`).toBe(1);
+      cli.input.end();
+      expect(await cli.exit).toBe(0);
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
   });
 
   it('skips the text-mode greeting before its first JSON reply, and says nothing about it', async () => {

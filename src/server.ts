@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logging.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
+import { pingWithin } from './store/ping.js';
 import { openClusterPorts } from './cluster/open.js';
 import { tlsFiles, type Config } from './config.js';
 import { Chat } from './core/chat.js';
@@ -20,6 +23,8 @@ import { mkdirSync } from 'node:fs';
 export const SHUTDOWN_NOTICE = 'Server is shutting down. Bye!';
 // Part of the 5 s shutdown budget given to requests already running (a commit, a history read).
 const DRAIN_DEADLINE_MS = 2000;
+// A scrape waits at most this long for the store to answer parley_store_up.
+const METRICS_PING_MS = 1000;
 
 /** Whether `work` settled within `ms`. */
 async function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
@@ -71,11 +76,21 @@ export interface ServerOptions {
 
 /** The one place that wires store, bus, core and doors together. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat, nodeId: config.nodeId });
+  const metrics = createMetrics(config.nodeId);
+  try {
+    return await startWired(config, options, logger, metrics);
+  } catch (error) {
+    metrics.close();
+    throw error;
+  }
+}
+
+async function startWired(config: Config, options: ServerOptions, logger: Logger, metrics: Metrics): Promise<RunningServer> {
   // Read first: a certificate that cannot be used stops the start before anything is opened.
   const files = tlsFiles(config);
   const tls = files ? new TlsCertificates(files) : undefined;
-  const store = options.store ?? (await openStore(config, logger));
+  const store = options.store ?? (await openStore(config, logger, { onCommit: metrics.onCommit }));
   let ports;
   try {
     ports = await openClusterPorts(config, logger);
@@ -103,6 +118,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onPortError: (error) => logger.error({ err: error }, 'cluster port failed'),
     onDeliveryError: (error, door) => logger.error({ err: error, door }, 'a door failed to deliver an event; the other doors were served'),
     onGapFilled: (room, fromSeq, count) => logger.debug({ room, fromSeq, count }, 'messages missing from the bus read from the store'),
+    observer: metrics.observer,
     clock: Date.now,
     newId: randomUUID,
     defaultRoom: config.defaultRoom,
@@ -111,6 +127,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     presenceNoticeLimit: config.presenceNoticeLimit,
   });
 
+  metrics.watch({
+    rooms: () => chat.listRooms().length,
+    storeUp: async () => (await pingWithin(store, METRICS_PING_MS)) === null,
+    busUp: () => bus.state !== 'down',
+  });
   if (ports.kind === 'redis') logger.info({ nodeId: config.nodeId }, 'cluster node: bus, names and presence on Redis');
   const closers: Array<() => Promise<void>> = [];
   // One count per address across the TCP and web doors.
@@ -123,7 +144,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const web =
       options.web === false
         ? { port: 0, close: async () => {} }
-        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, identity, bus, config, logger, addressLimit, tls });
+        : await (await import('./gateways/http/index.js')).startWebGateway({ chat, store, identity, bus, busKind: ports.kind, config, logger, addressLimit, tls, metrics });
     closers.push(() => web.close());
     const input = options.stdin ?? (config.console ? process.stdin : undefined);
     if (input) {
@@ -151,6 +172,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await store.close();
         chat.close();
         await ports.close();
+        metrics.close();
         logger.info('Parley stopped');
       })();
       return stopping;

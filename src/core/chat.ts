@@ -8,6 +8,8 @@ import { MemoryNames } from './ports/names-memory.js';
 import type { Presence, PresenceMember } from './ports/presence.js';
 import { MemoryPresence } from './ports/presence-memory.js';
 import { isPortUnavailable } from './ports/unavailable.js';
+import { NO_OBSERVER, type Observer } from './ports/observer.js';
+import { ObservedDoors } from './observed-door.js';
 import type { MessageDraft, Store } from './ports/store.js';
 import { disconnect, type Disconnect } from './disconnect.js';
 import type { Door } from './door.js';
@@ -74,6 +76,8 @@ export interface ChatOptions {
   readonly schedule?: Schedule;
   /** Told when messages missing from the bus were read from the store instead. */
   readonly onGapFilled?: (room: string, fromSeq: number, count: number) => void;
+  /** Told of sessions, messages, refusals and deliveries (metrics); defaults to no one. */
+  readonly observer?: Observer;
 }
 
 const DEFAULT_ROOM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -114,6 +118,9 @@ export class Chat {
   readonly #directory: RoomDirectory;
   readonly #accounts: AccountCommands;
   readonly #pending = new Set<Promise<void>>();
+  readonly #observer: Observer;
+  /** Null without an observer: doors are then used as given. */
+  readonly #observedDoors: ObservedDoors | null;
   #closing = false;
   /** Commands started and not yet answered; shutdown waits for them (see `drain`). */
   #inFlight = 0;
@@ -132,6 +139,8 @@ export class Chat {
     this.#nodeId = options.nodeId ?? 'local';
     this.#identity = options.identity ?? null;
     this.#onPortError = options.onPortError ?? (() => {});
+    this.#observer = options.observer ?? NO_OBSERVER;
+    this.#observedDoors = options.observer ? new ObservedDoors(options.observer, options.clock) : null;
     const names = options.names ?? new MemoryNames();
     this.#names = new NameRegistry(names, this.#onPortError);
     this.#presence = options.presence ?? new MemoryPresence();
@@ -184,8 +193,10 @@ export class Chat {
 
   /** A new, nameless session behind `link` of `door`. Returns its id. */
   connect<L>(door: Door<L>, link: L): string {
-    const session = new Session(this.#newId(), door as Door<unknown>, link);
+    const plain = door as Door<unknown>;
+    const session = new Session(this.#newId(), this.#observedDoors?.of(plain) ?? plain, link);
     this.#sessions.set(session.id, session);
+    this.#observer.sessionOpened(door.name);
     return session.id;
   }
 
@@ -196,6 +207,7 @@ export class Chat {
     for (const roomName of [...session.rooms]) this.#part(session, roomName, why.reason);
     this.#names.release(session);
     this.#sessions.delete(sessionId);
+    this.#observer.sessionClosed(session.door.name, why.code);
   }
 
   nameOf(sessionId: string): string | null {
@@ -218,7 +230,10 @@ export class Chat {
     const session = this.#sessions.get(sessionId);
     if (!session) return fail(chatError('bad_request', 'This session has ended.'));
     if (this.#closing) return fail(chatError('shutting_down'));
-    return this.#counted(() => this.#run(session, command));
+    const outcome = await this.#counted(() => this.#run(session, command));
+    if (!outcome.ok) this.#observer.commandRefused(command.type, outcome.error.code);
+    if (command.type === 'resume') this.#observer.resumed(outcome.ok ? 'ok' : outcome.error.code);
+    return outcome;
   }
 
   async #counted(work: () => Outcome | Promise<Outcome>): Promise<Outcome> {
@@ -345,6 +360,12 @@ export class Chat {
    * Refused if a connected user holds that name, so nobody can be impersonated.
    */
   async postAs(author: string, roomName: string, text: string, kind: MessageKind = 'chat', clientId?: string, bot?: AccountRecord): Promise<Outcome> {
+    const outcome = await this.#postAs(author, roomName, text, kind, clientId, bot);
+    if (!outcome.ok) this.#observer.commandRefused('post', outcome.error.code);
+    return outcome;
+  }
+
+  async #postAs(author: string, roomName: string, text: string, kind: MessageKind, clientId: string | undefined, bot: AccountRecord | undefined): Promise<Outcome> {
     const name = checkName(bot?.name ?? author);
     if ('error' in name) return fail(name.error);
     if (bot !== undefined) {
@@ -585,6 +606,7 @@ export class Chat {
       const appended = await this.#store.append(draft);
       if (appended.duplicate) return ok({ type: 'sent', message: appended.message, replayed: true });
       message = appended.message;
+      this.#observer.messageStored(Math.max(0, this.#clock() - draft.ts));
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));
     }

@@ -7,6 +7,7 @@ import { describeError, PostgresUnavailableError, redactUrl } from './postgres/e
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './store.js';
+import type { OnCommit } from './commit-report.js';
 
 /** The store could not be opened at start; `message` is one line fit to print before exiting. */
 export class StoreOpenError extends Error {
@@ -19,6 +20,8 @@ export class StoreOpenError extends Error {
 export interface OpenStoreOptions {
   /** Bound on reaching PostgreSQL at start and on each new connection later (default 5000 ms). */
   readonly connectTimeoutMs?: number;
+  /** Told of each commit batch (metrics). */
+  readonly onCommit?: OnCommit;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function openStore(config: Config, logger: Logger, options: OpenSto
         poolSize: config.dbPoolSize,
         commitWindowMs: config.commitWindowMs,
         connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+        onCommit: options.onCommit,
         onBackgroundError: (message) => logger.warn({ error: message }, 'PostgreSQL background failure; the pool reconnects on the next request'),
       });
       logger.info({ store: 'postgresql', database: where, poolSize: config.dbPoolSize }, 'history store opened');
@@ -51,6 +55,7 @@ export async function openStore(config: Config, logger: Logger, options: OpenSto
     const store = SqliteStore.open(path, {
       durability: config.durability,
       commitWindowMs: config.commitWindowMs,
+      onCommit: options.onCommit,
       onCheckpointError: (message) => logger.warn({ error: message }, 'WAL checkpoint failed; the next one retries'),
     });
     logger.info({ store: 'sqlite', path }, 'history store opened');

@@ -39,6 +39,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { CONSOLE: 'maybe' }, join(dir, 'none'))).toThrow(/CONSOLE/);
   });
 
+  it('reads LOG_FORMAT and METRICS_TOKEN (metrics open and format chosen by the terminal by default)', () => {
+    const none = join(dir, 'none');
+    expect(loadConfig({}, {}, none)).toMatchObject({ logFormat: 'auto', metricsToken: '' });
+    expect(loadConfig({}, { LOG_FORMAT: 'pretty', METRICS_TOKEN: 's3cret' }, none)).toMatchObject({ logFormat: 'pretty', metricsToken: 's3cret' });
+    expect(() => loadConfig({}, { LOG_FORMAT: 'xml' }, none)).toThrow(/LOG_FORMAT/);
+  });
+
   it('refuses a DEFAULT_ROOM nobody could join, with the room rules', () => {
     for (const room of ['bad room', '#', 'a'.repeat(33), 'x\u202ey']) {
       expect(() => loadConfig({}, { DEFAULT_ROOM: room }, join(dir, 'none'))).toThrow(ConfigError);

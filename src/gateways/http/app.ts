@@ -13,6 +13,9 @@ import { openApiRoute, registerOpenApi } from './openapi.js';
 import type { AuthDeps } from './auth.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { healthSummaryRoute } from './routes/health-summary.js';
+import { metricsRoute } from './routes/metrics.js';
+import type { Metrics } from '../../metrics/index.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -31,6 +34,10 @@ export interface WebAppDeps {
   readonly isClosing: () => boolean;
   /** Creates the listening server (HTTPS when TLS is on); absent = Fastify's own plain HTTP. */
   readonly serverFactory?: FastifyServerFactory;
+  /** This node's metrics: served on /metrics and counted in /api/health; absent = no /metrics. */
+  readonly metrics?: Metrics;
+  /** Which bus, for /api/health (default local). */
+  readonly busKind?: 'local' | 'redis';
 }
 
 /**
@@ -83,12 +90,21 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     // The API speaks JSON only: any other body is a 415, not a string that fails validation.
     api.removeContentTypeParser('text/plain');
     healthRoutes(api, { store: deps.store, bus: deps.bus, isClosing: deps.isClosing });
+    healthSummaryRoute(api, {
+      store: deps.store,
+      bus: deps.bus,
+      busKind: deps.busKind,
+      isClosing: deps.isClosing,
+      nodeId: config.nodeId,
+      connections: deps.metrics ? () => deps.metrics?.observer.connectionsByDoor() ?? {} : undefined,
+    });
     const auth: AuthDeps = { identity: deps.identity, allowInsecureAuth: config.allowInsecureAuth, logger, nameInUse: (name) => chat.nameInUse(name) };
     roomRoutes(api, chat);
     messageRoutes(api, chat, auth);
     authRoutes(api, auth);
     tokenRoutes(api, auth);
   });
+  if (deps.metrics) metricsRoute(app, { registry: deps.metrics.registry, token: config.metricsToken });
   openApiRoute(app);
   await registerWebClient(app);
   return app;

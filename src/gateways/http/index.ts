@@ -9,6 +9,7 @@ import { attachSocketGateway } from '../socketio/index.js';
 import type { TlsCertificates } from '../tls/certificates.js';
 import { httpsServerFactory } from '../tls/https-server.js';
 import { buildWebApp } from './app.js';
+import type { Metrics } from '../../metrics/index.js';
 
 export interface WebGatewayDeps {
   readonly chat: Chat;
@@ -23,6 +24,9 @@ export interface WebGatewayDeps {
   readonly logger: Logger;
   /** Set: HTTPS (and wss) on PORT with these certificates instead of plain HTTP. */
   readonly tls?: TlsCertificates;
+  /** Served on /metrics and counted in /api/health. */
+  readonly metrics?: Metrics;
+  readonly busKind?: 'local' | 'redis';
 }
 
 export interface WebGateway {

@@ -67,7 +67,7 @@ export class CommandRunner {
   }
 
   #failed(error: unknown, command: Command, handlers: RunHandlers): void {
-    this.#connection.logger.error({ err: error, sessionId: this.#sessionId, command: command.type }, 'TCP command failed unexpectedly; closing its connection');
+    this.#connection.logger.error({ err: error, session: this.#sessionId, command: command.type, ...('room' in command && command.room !== undefined ? { room: command.room } : {}) }, 'TCP command failed unexpectedly; closing its connection');
     if (!this.#connection.open) return;
     handlers.internalError();
     this.#connection.close(disconnect('internal_error'));

@@ -60,7 +60,9 @@ function peerOf(socket: Socket, security: SecurityPolicy): PeerInfo {
  * at once (on TLS, once the handshake is done); one whose first (decrypted) byte is `{` speaks
  * JSON lines from then on. Both count against the same per-address limit.
  */
-export async function startTcpGateway({ chat, config, logger, addressLimit, tls, security = encryptedOrLocal }: TcpGatewayDeps): Promise<TcpGateway> {
+export async function startTcpGateway({ chat, config, logger: serverLogger, addressLimit, tls, security = encryptedOrLocal }: TcpGatewayDeps): Promise<TcpGateway> {
+  // Every line of this door says so; a connection's lines add its session where they have one.
+  const logger = serverLogger.child({ door: 'tcp' });
   const textDoor = new TextDoor();
   const jsonDoor = new JsonDoor();
   const open = new Set<TcpConnection>();

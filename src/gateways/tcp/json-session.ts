@@ -34,6 +34,7 @@ export class JsonSession implements LineHandler, JsonLink {
     this.#chat = chat;
     this.#sessionId = chat.connect(door, this as JsonLink);
     this.#runner = new CommandRunner(chat, connection, this.#sessionId);
+    connection.logger.debug({ session: this.#sessionId, mode: 'json', remote: connection.peerAddress }, 'TCP session started');
   }
 
   line(text: string): void {

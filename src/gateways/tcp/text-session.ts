@@ -34,6 +34,7 @@ export class TextSession implements GreetingHandler, TextLink {
     this.#chat = chat;
     this.#sessionId = chat.connect(door, this as TextLink);
     this.#runner = new CommandRunner(chat, connection, this.#sessionId);
+    connection.logger.debug({ session: this.#sessionId, mode: 'text', remote: connection.peerAddress }, 'TCP session started');
     this.#write([TEXT.greeting, TEXT.askName]);
   }
 

@@ -7,6 +7,7 @@ import { PostgresAccounts } from './accounts.js';
 import { commitBatch } from './commit.js';
 import { describeError, PostgresUnavailableError } from './errors.js';
 import { migrate } from './migrations.js';
+import type { OnCommit } from '../commit-report.js';
 
 export interface PostgresOptions {
   /** postgres:// or postgresql:// URL. */
@@ -26,6 +27,8 @@ export interface PostgresOptions {
   readonly pingTimeoutMs?: number;
   /** Told of failures nobody waits for: an idle connection cut, a failed prune of old client ids. */
   readonly onBackgroundError?: (message: string) => void;
+  /** Told of each commit batch: its size and how long the transaction took. */
+  readonly onCommit?: OnCommit;
 }
 
 // A batch this large is committed at once, whatever the window.
@@ -71,6 +74,7 @@ export class PostgresStore implements Store, AccountStore {
   readonly #windowMs: number;
   readonly #pingTimeoutMs: number;
   readonly #onBackgroundError: (message: string) => void;
+  readonly #onCommit: OnCommit | undefined;
   #queue: Pending[] = [];
   #timer: NodeJS.Timeout | null = null;
   #scheduled = false;
@@ -85,6 +89,7 @@ export class PostgresStore implements Store, AccountStore {
     this.#windowMs = options.commitWindowMs ?? 0;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     this.#onBackgroundError = options.onBackgroundError ?? ((message) => process.emitWarning(message));
+    this.#onCommit = options.onCommit;
   }
 
   /** Connects, migrates the schema, and returns the store; rejects with a one-line reason. */
@@ -233,14 +238,17 @@ export class PostgresStore implements Store, AccountStore {
   /** Settles every append of the batch; never rejects. */
   async #commit(batch: readonly Pending[]): Promise<void> {
     let results: Appended[];
+    const started = performance.now();
     try {
       results = await this.#withClient('storing messages', (client) => commitBatch(client, batch.map((p) => p.draft)));
     } catch (error) {
+      this.#onCommit?.({ size: batch.length, durationMs: performance.now() - started, ok: false });
       // Nothing of the batch was committed, and the room rows were not moved: no number used.
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.#onCommit?.({ size: batch.length, durationMs: performance.now() - started, ok: true });
     batch.forEach((pending, i) => pending.resolve(results[i] as Appended));
     this.#pruneOldSends(batch[batch.length - 1]?.draft.ts ?? 0);
   }

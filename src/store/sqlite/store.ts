@@ -6,6 +6,7 @@ import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDra
 import { SqliteAccounts } from './accounts.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
+import type { OnCommit } from '../commit-report.js';
 
 export interface SqliteOptions {
   /** full: fsync once per batch (an acknowledged message survives power loss); normal: survives a crash of the process. */
@@ -20,6 +21,8 @@ export interface SqliteOptions {
   readonly checkpointIntervalMs?: number;
   /** Told when a background checkpoint fails (the next one retries). */
   readonly onCheckpointError?: (message: string) => void;
+  /** Told of each commit batch: its size and how long the transaction took. */
+  readonly onCommit?: OnCommit;
 }
 
 // A batch this large is committed at once, whatever the window.
@@ -72,6 +75,7 @@ export class SqliteStore implements Store, AccountStore {
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
   #checkpointer: Checkpointer | null = null;
+  #onCommit: OnCommit | undefined;
   #closed = false;
 
   private constructor(db: Database.Database, windowMs: number) {
@@ -147,6 +151,7 @@ export class SqliteStore implements Store, AccountStore {
     db.pragma('foreign_keys = ON');
     migrate(db);
     const store = new SqliteStore(db, options.commitWindowMs ?? 0);
+    store.#onCommit = options.onCommit;
     const interval = options.checkpointIntervalMs ?? 1000;
     if (interval > 0) {
       db.pragma('wal_autocheckpoint = 0');
@@ -245,15 +250,18 @@ export class SqliteStore implements Store, AccountStore {
     if (batch.length === 0) return;
     this.#queue = [];
     let committed: Committed;
+    const started = performance.now();
     try {
       committed = this.#commit(batch);
     } catch (error) {
+      this.#onCommit?.({ size: batch.length, durationMs: performance.now() - started, ok: false });
       // The transaction rolled back: nothing of this batch is stored, so every append fails
       // and no sequence number was used.
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.#onCommit?.({ size: batch.length, durationMs: performance.now() - started, ok: true });
     for (const [room, seq] of committed.lastSeq) this.#lastSeq.set(room, seq);
     batch.forEach((pending, i) => pending.resolve(committed.results[i] as Appended));
     this.#pruneOldSends(batch[batch.length - 1]?.draft.ts ?? 0);

@@ -125,6 +125,9 @@ describe('parley export and import', () => {
     const bad = await runToExit(['export', '--since', 'last week', '--data-dir', source]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^parley: --since "last week": give a date/);
+    const nowhere = await runToExit(['export', '--data-dir', join(root, 'nowhere')]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/^parley: there is no database at .*nowhere/);
   }, 30_000);
 
   it('pages both ways: small pages and batches carry the whole history through, in order', async () => {

@@ -260,6 +260,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const fine: ChatMessage = { id: 'new-room', room: 'calm', seq: 1, kind: 'chat', author: 'x', text: 'y', ts: 1 };
         await expect(bulk().importMessages([fine, clash])).rejects.toBeInstanceOf(ImportConflictError);
         expect(await store.history('calm', {})).toEqual([]);
+        expect((await store.append(message('calm', 1))).message.seq).toBe(1);
         // A number used and then deleted is not used again either.
         await bulk().deleteOldMessages('busy', Number.MAX_SAFE_INTEGER, 10);
         await expect(bulk().importMessages([{ ...clash, seq: 1 }])).rejects.toBeInstanceOf(ImportConflictError);

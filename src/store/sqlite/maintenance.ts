@@ -20,7 +20,7 @@ export class SqliteMaintenance implements HistoryMaintenance {
   readonly #deleteOld: Statement;
   readonly #pruneTokens: Statement;
   readonly #pruneSends: Statement;
-  readonly #import: Transaction<(messages: readonly ChatMessage[]) => ImportedBatch>;
+  readonly #import: Transaction<(messages: readonly ChatMessage[]) => ImportedBatch & { raised: Map<string, number> }>;
   readonly #importRoom: Transaction<(room: RoomImage) => void>;
 
   constructor(db: Database, lastSeq: Map<string, number>) {
@@ -41,7 +41,7 @@ export class SqliteMaintenance implements HistoryMaintenance {
     );
     this.#pruneTokens = db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?');
     this.#pruneSends = db.prepare('DELETE FROM sends WHERE ts < ?');
-    this.#import = db.transaction((messages: readonly ChatMessage[]): ImportedBatch => {
+    this.#import = db.transaction((messages: readonly ChatMessage[]) => {
       const raised = new Map<string, number>();
       let stored = 0;
       let skipped = 0;
@@ -60,14 +60,11 @@ export class SqliteMaintenance implements HistoryMaintenance {
         raised.set(m.room, m.seq);
         stored++;
       }
-      // Only after the transaction's statements all succeeded (a throw above rolls back and leaves the cache alone).
-      for (const [room, seq] of raised) this.#lastSeq.set(room, seq);
-      return { stored, skipped };
+      return { stored, skipped, raised };
     });
     this.#importRoom = db.transaction((room: RoomImage): void => {
       this.#raiseRoom.run(room.name, room.lastSeq, room.lastTs);
       this.#setTopic.run(room.topic, room.name);
-      this.#lastSeq.set(room.name, Math.max(room.lastSeq, this.#lastSeq.get(room.name) ?? 0));
     });
   }
 
@@ -77,11 +74,15 @@ export class SqliteMaintenance implements HistoryMaintenance {
   }
 
   async importMessages(messages: readonly ChatMessage[]): Promise<ImportedBatch> {
-    return this.#import(messages);
+    const { stored, skipped, raised } = this.#import(messages);
+    // Once committed: a rolled-back import leaves the numbering as it was.
+    for (const [room, seq] of raised) this.#lastSeq.set(room, seq);
+    return { stored, skipped };
   }
 
   async importRoom(room: RoomImage): Promise<void> {
     this.#importRoom(room);
+    this.#lastSeq.set(room.name, Math.max(room.lastSeq, this.#lastSeq.get(room.name) ?? 0));
   }
 
   async deleteOldMessages(room: string, beforeTs: number, limit: number): Promise<number> {

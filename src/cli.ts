@@ -8,6 +8,8 @@ import { guardProcess } from './process-guard.js';
 import { SHUTDOWN_NOTICE, startServer, type RunningServer } from './server.js';
 import { explainStartupError } from './startup-error.js';
 import { createToken, listTokens, revokeToken, TokenCommandError, type Output } from './cli-token.js';
+import { backupCommand, exportCommand, importCommand } from './data/commands.js';
+import { isDataRefusal, type DataIo } from './data/refusals.js';
 
 const program = new Command();
 program
@@ -109,6 +111,49 @@ token
   .argument('<id>', 'the token id')
   .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
   .action((id: string, options: { dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => revokeToken(config, id, io)));
+
+program
+  .command('backup')
+  .description('a consistent copy of the SQLite history while the server runs (with DATABASE_URL: prints the pg_dump command)')
+  .argument('<file>', 'where to write the copy')
+  .option('--force', 'replace FILE if it exists')
+  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .action((file: string, options: { force?: boolean; dataDir?: string }) => dataCommand(options.dataDir, (config, io) => backupCommand(config, file, options.force === true, io)));
+program
+  .command('export')
+  .description('the history as NDJSON on stdout: a header, then each room and its messages in order (see README "Keeping the data")')
+  .option('--room <room>', 'only this room')
+  .option('--since <date>', 'only messages from this date (2026-11-01, UTC) or time (2026-11-01T09:00:00Z) on')
+  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .action((options: { room?: string; since?: string; dataDir?: string }) =>
+    dataCommand(options.dataDir, (config, io) => exportCommand(config, { room: options.room, since: options.since }, io)),
+  );
+program
+  .command('import')
+  .description('store the history of an export (FILE, or stdin for - or none), keeping rooms, numbers and text; run it while no server uses the store')
+  .argument('[file]', 'an export file, or - for stdin')
+  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .action((file: string | undefined, options: { dataDir?: string }) => dataCommand(options.dataDir, (config, io) => importCommand(config, file, io)));
+
+/** Runs one `parley backup|export|import`; its expected refusals are one line on stderr and exit 2. */
+async function dataCommand(dataDir: string | undefined, work: (config: Config, io: DataIo) => Promise<void>): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(dataDir === undefined ? {} : { dataDir });
+  } catch (error) {
+    if (error instanceof ConfigError) return fatal(error.message);
+    throw error;
+  }
+  const io: DataIo = { stdout: process.stdout, stdin: process.stdin, err: (line) => process.stderr.write(`${line}\n`) };
+  try {
+    await work(config, io);
+  } catch (error) {
+    if (isDataRefusal(error)) return fatal(error.message);
+    const explained = explainStartupError(error, config);
+    if (explained !== null) return fatal(explained);
+    throw error;
+  }
+}
 
 /** Runs one `parley token` command; its expected refusals are one line on stderr and exit 2. */
 async function tokenCommand(dataDir: string | undefined, work: (config: Config, io: Output) => Promise<void>): Promise<void> {

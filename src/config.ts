@@ -78,6 +78,12 @@ export const ConfigSchema = z.object({
   tlsKey: z.string().min(1).optional().describe('TLS_KEY: PEM private key file of TLS_CERT'),
   tlsTcpPort: port.default(4443).describe('TLS_TCP_PORT: TCP door over TLS (text and JSON lines), when TLS_CERT and TLS_KEY are set'),
   plainTcp: bool.default(true).describe('PLAIN_TCP: keep the unencrypted TCP port TCP_PORT; false turns it off'),
+  historyRetentionDays: z.coerce
+    .number()
+    .min(0)
+    .max(100_000)
+    .default(0)
+    .describe('HISTORY_RETENTION_DAYS: messages older than this many days are deleted in the background; 0 = keep all'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -121,6 +127,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   tlsKey: 'TLS_KEY',
   tlsTcpPort: 'TLS_TCP_PORT',
   plainTcp: 'PLAIN_TCP',
+  historyRetentionDays: 'HISTORY_RETENTION_DAYS',
 };
 
 export class ConfigError extends Error {}

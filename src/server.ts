@@ -12,8 +12,9 @@ import { startOperatorConsole } from './gateways/console.js';
 import { addressLimitFrom } from './gateways/address-limit.js';
 import { startTcpGateway } from './gateways/tcp/index.js';
 import { TlsCertificates } from './gateways/tls/certificates.js';
+import { RetentionJob } from './data/retention.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import { hasMaintenance, type Store } from './store/store.js';
 import { Identity } from './core/identity.js';
 import { hasAccounts } from './core/ports/accounts.js';
 import { NodeCredentials } from './identity/credentials.js';
@@ -151,6 +152,8 @@ async function startWired(config: Config, options: ServerOptions, logger: Logger
       const consoleInput = startOperatorConsole(input, chat, logger);
       closers.push(async () => consoleInput.close());
     }
+    const retention = startRetention(config, store, logger);
+    if (retention) closers.push(() => retention.stop());
     if (tls) logCertificate(logger, tls, 'TLS on: HTTPS on PORT, the TCP door on TLS_TCP_PORT');
     else if (!config.plainTcp) logger.warn('PLAIN_TCP is off and TLS is not set up (TLS_CERT, TLS_KEY): the TCP door is closed');
     logger.info({ tcpPort: tcp.port, tlsTcpPort: tcp.tlsPort, httpPort: web.port, https: tls !== undefined, nodeId: config.nodeId, store: config.databaseUrl === '' ? 'sqlite' : 'postgresql', bus: ports.kind }, 'Parley is listening');
@@ -198,6 +201,23 @@ async function startWired(config: Config, options: ServerOptions, logger: Logger
     await ports.close();
     throw error;
   }
+}
+
+/** The background deletion of old history, expired tokens and client ids (src/data/retention.ts), when the store can. */
+function startRetention(config: Config, store: Store, logger: Logger): RetentionJob | null {
+  if (!hasMaintenance(store)) return null;
+  const job = new RetentionJob({
+    store,
+    days: config.historyRetentionDays,
+    clock: Date.now,
+    onPass: (report) => {
+      if (report.messages + report.tokens + report.sends > 0) logger.info({ ...report, retentionDays: config.historyRetentionDays }, 'retention: old history, expired tokens and client ids deleted');
+    },
+    onError: (error) => logger.warn({ err: error }, 'retention pass failed; the next one tries again'),
+  });
+  job.start();
+  if (config.historyRetentionDays > 0) logger.info({ retentionDays: config.historyRetentionDays }, 'history older than HISTORY_RETENTION_DAYS is deleted in the background');
+  return job;
 }
 
 /** Accounts, when the store keeps them; the token secret is read (or, in development, made) here. Also `parley token`. */

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/core/types.js';
-import { DEDUPE_WINDOW_MS, type MessageDraft, type Store } from '../../src/store/store.js';
+import { hasAccounts } from '../../src/core/ports/accounts.js';
+import { DEDUPE_WINDOW_MS, hasMaintenance, ImportConflictError, type HistoryMaintenance, type MessageDraft, type Store } from '../../src/store/store.js';
+import { token, user } from './accounts-contract.js';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -177,6 +179,124 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await Promise.all(Array.from({ length: 600 }, (_, i) => store.append(message('big', i + 1))));
       expect((await store.history('big', { limit: 10_000 })).length).toBe(500);
       expect((await store.history('big', {})).length).toBe(50);
+    });
+
+    describe('history maintenance: export, import, retention', () => {
+      const bulk = (): HistoryMaintenance => {
+        if (!hasMaintenance(store)) throw new Error('this store has no export, import or retention (HistoryMaintenance)');
+        return store;
+      };
+      const at = (seq: number, ts: number, extra: Partial<MessageDraft> = {}): MessageDraft => message('old', seq, { ts, ...extra });
+
+      it('retention deletes only what is older, and the room keeps numbering after the deletion', async () => {
+        await store.append(at(1, 1_000));
+        await store.append(at(2, 2_000));
+        await store.append(at(3, 3_000));
+        await store.append(message('other', 1, { ts: 1_000 }));
+        expect(await bulk().deleteOldMessages('old', 3_000, 100)).toBe(2);
+        expect((await store.history('old', {})).map((m) => m.seq)).toEqual([3]);
+        expect((await store.history('other', {})).map((m) => m.seq)).toEqual([1]);
+        expect(await bulk().deleteOldMessages('old', 4_000, 100)).toBe(1);
+        expect(await store.history('old', {})).toEqual([]);
+        expect((await store.loadRooms()).find((r) => r.name === 'old')?.lastSeq).toBe(3);
+        expect((await store.append(at(4, 5_000))).message.seq).toBe(4);
+      });
+
+      it('retention deletes in batches of at most the limit, oldest first', async () => {
+        await Promise.all(Array.from({ length: 7 }, (_, i) => store.append(at(i + 1, 1_000 + i))));
+        expect(await bulk().deleteOldMessages('old', 10_000, 3)).toBe(3);
+        expect((await store.history('old', {})).map((m) => m.seq)).toEqual([4, 5, 6, 7]);
+        expect(await bulk().deleteOldMessages('old', 10_000, 3)).toBe(3);
+        expect(await bulk().deleteOldMessages('old', 10_000, 3)).toBe(1);
+        expect(await bulk().deleteOldMessages('old', 10_000, 3)).toBe(0);
+        expect(await bulk().deleteOldMessages('nowhere', 10_000, 3)).toBe(0);
+      });
+
+      it('retention after a restart still continues the numbering', async () => {
+        await store.append(at(1, 1_000));
+        await store.append(at(2, 2_000));
+        expect(await bulk().deleteOldMessages('old', 9_000, 100)).toBe(2);
+        if (factory.reopen) {
+          await store.close();
+          store = await factory.reopen(store);
+        }
+        expect((await store.append(at(3, 10_000))).message.seq).toBe(3);
+      });
+
+      it('exports pages in ascending order, from a number and a time on', async () => {
+        await Promise.all(Array.from({ length: 9 }, (_, i) => store.append(at(i + 1, 1_000 * (i + 1), i === 0 ? { account: 'acct-x' } : {}))));
+        const first = await bulk().exportPage('old', 0, 4);
+        expect(first.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+        expect(first[0]?.account).toBe('acct-x');
+        expect('account' in (first[1] as ChatMessage)).toBe(false);
+        expect((await bulk().exportPage('old', 4, 100)).map((m) => m.seq)).toEqual([5, 6, 7, 8, 9]);
+        expect((await bulk().exportPage('old', 0, 100, 7_000)).map((m) => m.seq)).toEqual([7, 8, 9]);
+        expect(await bulk().exportPage('none', 0, 10)).toEqual([]);
+      });
+
+      it('imports messages with their numbers and fields; the room continues after them', async () => {
+        const source: ChatMessage[] = [
+          { id: 'i5', room: 'imp', seq: 5, kind: 'chat', author: 'ann', text: 'five', ts: 5_000, account: 'acct-a' },
+          { id: 'i6', room: 'imp', seq: 6, kind: 'topic', author: 'bob', text: 'Imported topic', ts: 6_000 },
+          { id: 'i9', room: 'imp', seq: 9, kind: 'action', author: 'cy', text: 'waves\nand leaves', ts: 9_000 },
+        ];
+        expect(await bulk().importMessages(source)).toEqual({ stored: 3, skipped: 0 });
+        expect(await store.history('imp', {})).toEqual(source);
+        expect((await store.loadRooms()).find((r) => r.name === 'imp')).toEqual({ name: 'imp', topic: 'Imported topic', lastSeq: 9, lastTs: 9_000 });
+        expect((await store.append(message('imp', 10))).message.seq).toBe(10);
+      });
+
+      it('an import run twice stores each message once', async () => {
+        const source: ChatMessage[] = [1, 2, 3].map((seq) => ({ id: `twice-${seq}`, room: 'tw', seq, kind: 'chat', author: 'ann', text: `t${seq}`, ts: seq }));
+        await bulk().importMessages(source);
+        expect(await bulk().importMessages(source)).toEqual({ stored: 0, skipped: 3 });
+        expect((await store.history('tw', {})).map((m) => m.id)).toEqual(['twice-1', 'twice-2', 'twice-3']);
+      });
+
+      it('refuses an import that would clash with or reuse a number, storing nothing of it', async () => {
+        await store.append(message('busy', 1));
+        await store.append(message('busy', 2));
+        const clash: ChatMessage = { id: 'other', room: 'busy', seq: 2, kind: 'chat', author: 'x', text: 'y', ts: 1 };
+        const fine: ChatMessage = { id: 'new-room', room: 'calm', seq: 1, kind: 'chat', author: 'x', text: 'y', ts: 1 };
+        await expect(bulk().importMessages([fine, clash])).rejects.toBeInstanceOf(ImportConflictError);
+        expect(await store.history('calm', {})).toEqual([]);
+        expect((await store.append(message('calm', 1))).message.seq).toBe(1);
+        // A number used and then deleted is not used again either.
+        await bulk().deleteOldMessages('busy', Number.MAX_SAFE_INTEGER, 10);
+        await expect(bulk().importMessages([{ ...clash, seq: 1 }])).rejects.toBeInstanceOf(ImportConflictError);
+        expect((await bulk().importMessages([{ ...clash, seq: 3 }])).stored).toBe(1);
+        expect((await store.append(message('busy', 4))).message.seq).toBe(4);
+      });
+
+      it('imports a room: topic set, last number raised and never lowered', async () => {
+        await bulk().importRoom({ name: 'shell', topic: 'Kept topic', lastSeq: 40, lastTs: 4_000 });
+        expect((await store.loadRooms()).find((r) => r.name === 'shell')).toEqual({ name: 'shell', topic: 'Kept topic', lastSeq: 40, lastTs: 4_000 });
+        await bulk().importRoom({ name: 'shell', topic: 'Later', lastSeq: 7, lastTs: 100 });
+        expect((await store.loadRooms()).find((r) => r.name === 'shell')).toEqual({ name: 'shell', topic: 'Later', lastSeq: 40, lastTs: 4_000 });
+        expect((await store.append(message('shell', 41))).message.seq).toBe(41);
+      });
+
+      it('forgets client ids past the dedupe window when pruned', async () => {
+        const dedupe = { authorKey: 'ann', clientId: 'pruned' };
+        await store.append(message('p', 1, { text: 'same', dedupe, ts: 1_000 }));
+        await store.flush();
+        expect((await bulk().pruneExpired(1_000 + DEDUPE_WINDOW_MS - 1)).sends).toBe(0);
+        expect((await bulk().pruneExpired(1_000 + DEDUPE_WINDOW_MS + 1)).sends).toBe(1);
+      });
+
+      it('deletes login tokens at their expiry and keeps the rest', async () => {
+        if (!hasAccounts(store)) throw new Error('this store keeps no accounts');
+        const ann = user('pruneann');
+        await store.createAccount(ann);
+        const expiring = token(ann, { expiresAt: 50_000 });
+        const later = token(ann, { expiresAt: 90_000 });
+        const never = token(ann, { expiresAt: null });
+        for (const t of [expiring, later, never]) await store.addToken(t);
+        expect((await bulk().pruneExpired(50_000)).tokens).toBe(1);
+        expect(await store.tokenByDigest(expiring.digest)).toBeNull();
+        expect(await store.tokenByDigest(later.digest)).toEqual(later);
+        expect(await store.tokenByDigest(never.digest)).toEqual(never);
+      });
     });
 
     it.skipIf(!factory.reopen)('keeps history and topics across a restart (skipped for a store that cannot outlive its process)', async () => {

@@ -142,4 +142,13 @@ describe('loadConfig', () => {
     ]);
     expect(allowedHosts(loadConfig({}, { ALLOWED_HOSTS: 'a.example,*' }, none))).toEqual(['*']);
   });
+
+  it('reads HISTORY_RETENTION_DAYS: off (0) by default, days (fractions too), never negative', () => {
+    const none = join(dir, 'none');
+    expect(loadConfig({}, {}, none).historyRetentionDays).toBe(0);
+    expect(loadConfig({}, { HISTORY_RETENTION_DAYS: '90' }, none).historyRetentionDays).toBe(90);
+    expect(loadConfig({}, { HISTORY_RETENTION_DAYS: '0.5' }, none).historyRetentionDays).toBe(0.5);
+    expect(() => loadConfig({}, { HISTORY_RETENTION_DAYS: '-1' }, none)).toThrow(/^Invalid HISTORY_RETENTION_DAYS \("-1"\)/);
+    expect(() => loadConfig({}, { HISTORY_RETENTION_DAYS: 'forever' }, none)).toThrow(ConfigError);
+  });
 });

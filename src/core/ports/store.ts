@@ -72,3 +72,63 @@ export function clampLimit(limit: number | undefined): number {
 export function isRetryOf(stored: ChatMessage, draft: MessageDraft): boolean {
   return stored.room === draft.room && stored.text === draft.text && stored.kind === draft.kind;
 }
+
+/** A room as export writes it and import restores it (see HistoryMaintenance.importRoom). */
+export interface RoomImage {
+  readonly name: string;
+  readonly topic: string;
+  /** The highest number the room has used, including messages since deleted. */
+  readonly lastSeq: number;
+  readonly lastTs: number | null;
+}
+
+/** What one call of HistoryMaintenance.importMessages did. */
+export interface ImportedBatch {
+  /** Messages stored. */
+  readonly stored: number;
+  /** Messages already stored (same room, seq and id): an import run twice stores them once. */
+  readonly skipped: number;
+}
+
+/** An imported message cannot be stored without reusing or clashing with a number. */
+export class ImportConflictError extends Error {
+  constructor(
+    readonly room: string,
+    readonly seq: number,
+    reason: string,
+  ) {
+    super(`room "${room}", message ${seq}: ${reason}`);
+    this.name = 'ImportConflictError';
+  }
+}
+
+/**
+ * Bulk work on history for `parley export|import` and the retention job (src/data), beside the
+ * Store contract. Contract (test/contracts/store-contract.ts):
+ * - `exportPage` reads in ascending seq; it never changes anything.
+ * - `importMessages` keeps each message's seq. A message already stored at its (room, seq) with
+ *   the same id is skipped; one whose seq is not above the room's last number (another message
+ *   there, or a number used before and deleted) throws ImportConflictError and stores nothing of
+ *   the call. Rooms' last numbers rise to the highest seq stored. Not for use while a server
+ *   writes to the same store: a running server numbers from the last seq it loaded at start.
+ * - `importRoom` creates the room if absent, sets its topic, and raises (never lowers) its last
+ *   seq and last time, so numbers used in the source are not used again here.
+ * - `deleteOldMessages` deletes, among the room's `limit` oldest messages, those with
+ *   ts < beforeTs, and returns how many; the room's last seq stays, so the next message
+ *   continues the numbering.
+ * - `pruneExpired` deletes login tokens whose expiry is at or before `now` and client ids
+ *   older than the dedupe window; it returns the counts.
+ */
+export interface HistoryMaintenance {
+  exportPage(room: string, afterSeq: number, limit: number, sinceTs?: number): Promise<ChatMessage[]>;
+  importMessages(messages: readonly ChatMessage[]): Promise<ImportedBatch>;
+  importRoom(room: RoomImage): Promise<void>;
+  deleteOldMessages(room: string, beforeTs: number, limit: number): Promise<number>;
+  pruneExpired(now: number): Promise<{ readonly tokens: number; readonly sends: number }>;
+}
+
+export function hasMaintenance(store: object): store is HistoryMaintenance {
+  const s = store as Partial<Record<keyof HistoryMaintenance, unknown>>;
+  return typeof s.exportPage === 'function' && typeof s.importMessages === 'function' && typeof s.importRoom === 'function'
+    && typeof s.deleteOldMessages === 'function' && typeof s.pruneExpired === 'function';
+}

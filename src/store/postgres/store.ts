@@ -2,10 +2,22 @@ import pg from 'pg';
 import type { AccountRecord, AccountStore, TokenRecord } from '../../core/ports/accounts.js';
 import type { ChatMessage, HistoryQuery } from '../../core/types.js';
 import { MESSAGE_COLUMNS, messageFromRow, type MessageRow } from '../rows.js';
-import { clampLimit, DEDUPE_WINDOW_MS, type Appended, type MessageDraft, type RoomRecord, type Store } from '../store.js';
+import {
+  clampLimit,
+  DEDUPE_WINDOW_MS,
+  ImportConflictError,
+  type Appended,
+  type HistoryMaintenance,
+  type ImportedBatch,
+  type MessageDraft,
+  type RoomImage,
+  type RoomRecord,
+  type Store,
+} from '../store.js';
 import { PostgresAccounts } from './accounts.js';
 import { commitBatch } from './commit.js';
 import { describeError, PostgresUnavailableError } from './errors.js';
+import * as maintenance from './maintenance.js';
 import { migrate } from './migrations.js';
 import type { OnCommit } from '../commit-report.js';
 
@@ -68,7 +80,7 @@ const wholeSeq = (n: number): number => Math.max(-1, Math.min(Number.MAX_SAFE_IN
  * one batch is in flight at a time, so appends commit and resolve in call order. Accounts and
  * tokens live in the same database (see accounts.ts), read and written straight through the pool.
  */
-export class PostgresStore implements Store, AccountStore {
+export class PostgresStore implements Store, AccountStore, HistoryMaintenance {
   readonly #pool: pg.Pool;
   readonly #accounts: PostgresAccounts;
   readonly #windowMs: number;
@@ -191,6 +203,37 @@ export class PostgresStore implements Store, AccountStore {
   }
   deleteTokens(accountId: string, kind: TokenRecord['kind']): Promise<number> {
     return this.#accounts.deleteTokens(accountId, kind);
+  }
+
+  // Export, import and retention (see maintenance.ts). Imports first commit queued appends.
+  exportPage(room: string, afterSeq: number, limit: number, sinceTs?: number): Promise<ChatMessage[]> {
+    return maintenance.exportPage(this.#asQuery('exporting history'), room, afterSeq, limit, sinceTs);
+  }
+  async importMessages(messages: readonly ChatMessage[]): Promise<ImportedBatch> {
+    if (this.#closed) throw new Error('store is closed');
+    await this.flush();
+    try {
+      return await this.#withClient('importing messages', (client) => maintenance.importMessages(client, messages));
+    } catch (error) {
+      // A conflict is the import's own answer, not an outage: it is passed on as it is.
+      if (error instanceof PostgresUnavailableError && error.cause instanceof ImportConflictError) throw error.cause;
+      throw error;
+    }
+  }
+  async importRoom(room: RoomImage): Promise<void> {
+    if (this.#closed) throw new Error('store is closed');
+    await this.flush();
+    await maintenance.importRoom(this.#asQuery('importing a room'), room);
+  }
+  deleteOldMessages(room: string, beforeTs: number, limit: number): Promise<number> {
+    return maintenance.deleteOldMessages(this.#asQuery('deleting old messages'), room, beforeTs, limit);
+  }
+  pruneExpired(now: number): Promise<{ tokens: number; sends: number }> {
+    return maintenance.pruneExpired(this.#asQuery('pruning expired tokens and client ids'), now);
+  }
+
+  #asQuery(what: string): <R extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<pg.QueryResult<R>> {
+    return (sql, values) => this.#query(what, sql, values);
   }
 
   async ping(): Promise<void> {

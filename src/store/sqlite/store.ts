@@ -2,8 +2,20 @@ import Database from 'better-sqlite3';
 import type { AccountRecord, AccountStore, TokenRecord } from '../../core/ports/accounts.js';
 import type { ChatMessage, HistoryQuery } from '../../core/types.js';
 import { MESSAGE_COLUMNS, messageFromRow, type MessageRow } from '../rows.js';
-import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDraft, type RoomRecord, type Store } from '../store.js';
+import {
+  clampLimit,
+  DEDUPE_WINDOW_MS,
+  isRetryOf,
+  type Appended,
+  type HistoryMaintenance,
+  type ImportedBatch,
+  type MessageDraft,
+  type RoomImage,
+  type RoomRecord,
+  type Store,
+} from '../store.js';
 import { SqliteAccounts } from './accounts.js';
+import { SqliteMaintenance } from './maintenance.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 import type { OnCommit } from '../commit-report.js';
@@ -53,9 +65,10 @@ interface SendRow {
  * window (or per turn of the event loop), so a burst of messages costs one commit (and one
  * fsync), not one each. Accounts and tokens live in the same database (see accounts.ts).
  */
-export class SqliteStore implements Store, AccountStore {
+export class SqliteStore implements Store, AccountStore, HistoryMaintenance {
   readonly #db: Database.Database;
   readonly #accounts: SqliteAccounts;
+  readonly #maintenance: SqliteMaintenance;
   readonly #insert: Database.Statement;
   readonly #touchRoom: Database.Statement;
   readonly #setTopic: Database.Statement;
@@ -104,6 +117,7 @@ export class SqliteStore implements Store, AccountStore {
     for (const row of db.prepare('SELECT name, last_seq FROM rooms').all() as Array<{ name: string; last_seq: number }>) {
       this.#lastSeq.set(row.name, row.last_seq);
     }
+    this.#maintenance = new SqliteMaintenance(db, this.#lastSeq);
     this.#commit = db.transaction((batch: readonly Pending[]): Committed => {
       const lastSeq = new Map<string, number>();
       const lastOfRoom = new Map<string, ChatMessage>();
@@ -223,6 +237,28 @@ export class SqliteStore implements Store, AccountStore {
   }
   deleteTokens(accountId: string, kind: TokenRecord['kind']): Promise<number> {
     return this.#accounts.deleteTokens(accountId, kind);
+  }
+
+  // Export, import and retention (see maintenance.ts). Imports first commit queued appends, so
+  // numbers taken by those come before the check of the imported ones.
+  exportPage(room: string, afterSeq: number, limit: number, sinceTs?: number): Promise<ChatMessage[]> {
+    return this.#maintenance.exportPage(room, afterSeq, limit, sinceTs);
+  }
+  importMessages(messages: readonly ChatMessage[]): Promise<ImportedBatch> {
+    if (this.#closed) return Promise.reject(new Error('store is closed'));
+    this.#flushQueue();
+    return this.#maintenance.importMessages(messages);
+  }
+  importRoom(room: RoomImage): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('store is closed'));
+    this.#flushQueue();
+    return this.#maintenance.importRoom(room);
+  }
+  deleteOldMessages(room: string, beforeTs: number, limit: number): Promise<number> {
+    return this.#maintenance.deleteOldMessages(room, beforeTs, limit);
+  }
+  pruneExpired(now: number): Promise<{ tokens: number; sends: number }> {
+    return this.#maintenance.pruneExpired(now);
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Parley as a container image: Node 20 on Debian bookworm.
 #
 # NOT BUILT where Parley is developed: those machines have no container engine. What the image

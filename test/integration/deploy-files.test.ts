@@ -138,9 +138,11 @@ describe('compose.yaml', () => {
   it("gives nginx the generated recipe, whose upstreams are the nodes on the image's ports, in Debian's nginx with the stream module", () => {
     const nginx = services.nginx;
     expect(nginx?.volumes).toContain('./deploy/nginx.compose.conf:/etc/nginx/nginx.conf:ro');
-    expect(nginx?.ports).toEqual([`${imageEnv.PORT}:3000`, `${imageEnv.TCP_PORT}:4000`]);
     expect(JSON.stringify(nginx?.build)).toMatch(/libnginx-mod-stream/);
-    const upstreams = [...repoFile('deploy/nginx.compose.conf').matchAll(/^\s*server (\S+):(\d+) /gm)].map((m) => `${m[1]}:${m[2]}`);
+    const conf = repoFile('deploy/nginx.compose.conf');
+    const listening = [...conf.matchAll(/^\s*listen (\d+);/gm)].map((m) => m[1]);
+    expect(nginx?.ports).toEqual(listening.map((port) => `${port}:${port}`));
+    const upstreams = [...conf.matchAll(/^\s*server (\S+):(\d+) /gm)].map((m) => `${m[1]}:${m[2]}`);
     const nodes = parleyServices.map(([name]) => name);
     expect(upstreams).toEqual([...nodes.map((n) => `${n}:${imageEnv.PORT}`), ...nodes.map((n) => `${n}:${imageEnv.TCP_PORT}`)]);
   });

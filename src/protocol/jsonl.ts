@@ -106,11 +106,40 @@ export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
       return { kind: 'command', command: { type: 'quit', reason: request.reason } };
     case 'command':
       return { kind: 'slash', line: request.line };
+    case 'op':
+    case 'deop':
+    case 'voice':
+    case 'devoice':
+      return { kind: 'command', command: { type: 'role', room: request.room, name: request.name, role: request.type.endsWith('op') ? 'op' : 'voice', grant: !request.type.startsWith('de') } };
+    case 'unban':
+    case 'unmute':
+    case 'invite':
+      return { kind: 'command', command: { type: request.type, room: request.room, name: request.name } };
+    case 'kick':
+      return { kind: 'command', command: { type: 'kick', room: request.room, name: request.name, reason: request.reason } };
+    case 'ban':
+    case 'mute': {
+      const timed = request.seconds === undefined ? {} : { durationMs: request.seconds * 1000 };
+      return { kind: 'command', command: { type: request.type, room: request.room, name: request.name, reason: request.reason, ...timed } };
+    }
+    case 'bans':
+      return { kind: 'command', command: { type: 'bans', room: request.room } };
+    case 'mode':
+      return { kind: 'command', command: { type: 'mode', room: request.room, setting: request.setting, value: modeValue(request.value) } };
+    case 'modlog':
+      return { kind: 'command', command: { type: 'modlog', room: request.room, limit: request.limit } };
     case 'help':
       return { kind: 'local', message: helpMessage(re) };
     case 'ping':
       return { kind: 'local', message: { type: 'pong', re } };
   }
+}
+
+/** A mode value as the core reads it: `true`/`false` as on/off, numbers as digits. */
+function modeValue(value: string | number | boolean | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
 }
 
 /** `hello` as a token login, a password login or a guest's name, by the fields it carries. */
@@ -134,7 +163,7 @@ export function helpMessage(re: RequestId): JsonServerMessage {
 }
 
 export function errorMessage(error: ChatError, re: RequestId): JsonServerMessage {
-  return { type: 'error', re, code: error.code, text: error.text };
+  return { type: 'error', re, code: error.code, text: error.text, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
 }
 
 export function replyMessage(reply: Reply, re: RequestId, quitReason = 'Quit'): JsonServerMessage {
@@ -168,6 +197,14 @@ export function replyMessage(reply: Reply, re: RequestId, quitReason = 'Quit'): 
       return { type: 'ok', re };
     case 'bye':
       return { type: 'bye', re, reason: quitReason };
+    case 'moderated':
+      return { type: 'moderated', re, entry: reply.entry };
+    case 'bans':
+      return { type: 'bans', re, room: reply.room, bans: [...reply.bans], mutes: [...reply.mutes] };
+    case 'modes':
+      return { type: 'modes', re, room: reply.room, settings: reply.settings };
+    case 'modlog':
+      return { type: 'modlog', re, room: reply.room, entries: [...reply.entries] };
   }
 }
 
@@ -188,6 +225,8 @@ export function eventMessage(event: ChatEvent): JsonServerMessage {
       return event;
     case 'broadcast':
       return event;
+    case 'moderation':
+      return { type: 'moderation', entry: event.entry };
     case 'disconnect':
       return { type: 'bye', re: null, reason: event.reason, code: event.code };
   }

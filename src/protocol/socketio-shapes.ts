@@ -78,6 +78,8 @@ export const CLASSIC_REQUEST_NAMES = ['joinRoom', 'chatMessage'] as const;
 export interface WireUser {
   readonly id: string;
   readonly username: string;
+  /** The member's role in the room (member lists only): owner, op or voice; absent for none. */
+  readonly role?: 'owner' | 'op' | 'voice';
 }
 
 /**

@@ -4,6 +4,9 @@ import type { ChatMessage, HistoryQuery } from '../../core/types.js';
 import { MESSAGE_COLUMNS, messageFromRow, type MessageRow } from '../rows.js';
 import { clampLimit, DEDUPE_WINDOW_MS, isRetryOf, type Appended, type MessageDraft, type RoomRecord, type Store } from '../store.js';
 import { SqliteAccounts } from './accounts.js';
+import { SqliteModeration } from './moderation.js';
+import type { ModLogEntry, RoomModeration } from '../../core/moderation/state.js';
+import type { ModerationStore, VersionedModeration } from '../../core/ports/moderation.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 
@@ -50,9 +53,10 @@ interface SendRow {
  * window (or per turn of the event loop), so a burst of messages costs one commit (and one
  * fsync), not one each. Accounts and tokens live in the same database (see accounts.ts).
  */
-export class SqliteStore implements Store, AccountStore {
+export class SqliteStore implements Store, AccountStore, ModerationStore {
   readonly #db: Database.Database;
   readonly #accounts: SqliteAccounts;
+  readonly #moderation: SqliteModeration;
   readonly #insert: Database.Statement;
   readonly #touchRoom: Database.Statement;
   readonly #setTopic: Database.Statement;
@@ -78,6 +82,7 @@ export class SqliteStore implements Store, AccountStore {
     this.#db = db;
     this.#windowMs = windowMs;
     this.#accounts = new SqliteAccounts(db);
+    this.#moderation = new SqliteModeration(db);
     this.#insert = db.prepare(
       'INSERT INTO messages (room, seq, id, kind, author, text, ts, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -218,6 +223,23 @@ export class SqliteStore implements Store, AccountStore {
   }
   deleteTokens(accountId: string, kind: TokenRecord['kind']): Promise<number> {
     return this.#accounts.deleteTokens(accountId, kind);
+  }
+
+  // Moderation: each call one statement (see moderation.ts).
+  moderationOf(room: string): Promise<VersionedModeration> {
+    return this.#moderation.moderationOf(room);
+  }
+
+  saveModeration(room: string, state: RoomModeration, version: number): Promise<boolean> {
+    return this.#moderation.saveModeration(room, state, version);
+  }
+
+  appendModLog(entry: ModLogEntry): Promise<void> {
+    return this.#moderation.appendModLog(entry);
+  }
+
+  modLog(room: string | null, limit: number): Promise<ModLogEntry[]> {
+    return this.#moderation.modLog(room, limit);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,112 @@
+import { chatError, type ChatError } from '../errors.js';
+import { checkName, checkRoom, foldName } from '../names.js';
+import type { Session } from '../session.js';
+import type { Command, Outcome, Reply } from '../types.js';
+import type { ModResult, RoomModerator, Target } from './room-moderator.js';
+import type { Party } from './rules.js';
+import type { ModLogEntry } from './state.js';
+
+/** What the moderation commands need of the chat. */
+export interface ModerationHost {
+  partyOf(session: Session): Party;
+  /** Sessions on this node called `key` (folded). */
+  localSessions(key: string): readonly Session[];
+  /** Guest sessions on this node from the peer address. */
+  guestsFrom(address: string): readonly Session[];
+  isRegistered(key: string): Promise<boolean>;
+  /** Takes the sessions out of the room: each is told `entry` first, the room sees them leave. */
+  eject(room: string, sessions: readonly Session[], entry: ModLogEntry, reason: string): void;
+  /** Tells the room (on every node) what was done. */
+  announce(entry: ModLogEntry): void;
+}
+
+type ModCommand = Extract<Command, { type: 'role' | 'kick' | 'ban' | 'unban' | 'bans' | 'mute' | 'unmute' | 'invite' | 'mode' | 'modlog' }>;
+
+const ok = (reply: Reply): Outcome => ({ ok: true, reply });
+const fail = (error: ChatError): Outcome => ({ ok: false, error });
+
+/** The moderation commands: the moderator decides, this carries it out on sessions and rooms. */
+export class ModerationCommands {
+  readonly #moderator: RoomModerator;
+  readonly #host: ModerationHost;
+
+  constructor(moderator: RoomModerator, host: ModerationHost) {
+    this.#moderator = moderator;
+    this.#host = host;
+  }
+
+  async run(session: Session, command: ModCommand): Promise<Outcome> {
+    const room = checkRoom(command.room);
+    if ('error' in room) return fail(room.error);
+    const where = room.room;
+    const actor = this.#host.partyOf(session);
+    const by = session.name ?? '';
+    switch (command.type) {
+      case 'bans': {
+        const found = await this.#moderator.sanctions(where, actor);
+        return 'code' in found ? fail(found) : ok({ type: 'bans', room: where, ...found });
+      }
+      case 'modlog': {
+        const entries = await this.#moderator.modLog(where, actor, command.limit ?? 20);
+        return Array.isArray(entries) ? ok({ type: 'modlog', room: where, entries }) : fail(entries);
+      }
+      case 'mode': {
+        if (command.setting === undefined) return ok({ type: 'modes', room: where, settings: (await this.#moderator.stateOf(where)).settings });
+        return this.#announced(await this.#moderator.setMode(where, actor, by, command.setting, command.value ?? ''));
+      }
+      default:
+        break;
+    }
+    const target = await this.#target(command.name);
+    if ('code' in target) return fail(target);
+    switch (command.type) {
+      case 'role':
+        return this.#announced(await this.#moderator.setRole(where, actor, by, target, command.role, command.grant));
+      case 'kick': {
+        const result = await this.#moderator.kick(where, actor, by, target, command.reason ?? '');
+        if (!result.ok) return fail(result.error);
+        const here = this.#host.localSessions(target.key).filter((s) => s.rooms.has(where));
+        if (here.length === 0) return fail(chatError('not_in_room', `${target.name} is not in #${where}.`));
+        return this.#ejected(where, here, result.entry, `Kicked by ${by}`);
+      }
+      case 'ban': {
+        const result = await this.#moderator.sanction(where, 'bans', actor, by, target, command.durationMs, command.reason ?? '');
+        if (!result.ok) return fail(result.error);
+        // A banned guest's other names from the same address go too.
+        const address = target.party && !target.party.account ? target.party.address : undefined;
+        const here = this.#host.localSessions(target.key).concat(address === undefined ? [] : this.#host.guestsFrom(address));
+        return this.#ejected(where, [...new Set(here)].filter((s) => s.rooms.has(where)), result.entry, `Banned by ${by}`);
+      }
+      case 'mute':
+        return this.#announced(await this.#moderator.sanction(where, 'mutes', actor, by, target, command.durationMs, command.reason ?? ''));
+      case 'unban':
+        return this.#announced(await this.#moderator.lift(where, 'bans', actor, by, target));
+      case 'unmute':
+        return this.#announced(await this.#moderator.lift(where, 'mutes', actor, by, target));
+      case 'invite':
+        return this.#announced(await this.#moderator.invite(where, actor, by, target));
+    }
+  }
+
+  #ejected(room: string, sessions: readonly Session[], entry: ModLogEntry, why: string): Outcome {
+    const reason = entry.reason === '' ? why : `${why}: ${entry.reason}`;
+    this.#host.eject(room, sessions, entry, reason);
+    this.#host.announce(entry);
+    return ok({ type: 'moderated', entry });
+  }
+
+  #announced(result: ModResult): Outcome {
+    if (!result.ok) return fail(result.error);
+    this.#host.announce(result.entry);
+    return ok({ type: 'moderated', entry: result.entry });
+  }
+
+  async #target(raw: string): Promise<Target | ChatError> {
+    const checked = checkName(raw);
+    if ('error' in checked) return chatError('no_such_user', `No user can be called "${raw.slice(0, 64)}".`);
+    const key = foldName(checked.name);
+    const here = this.#host.localSessions(key)[0];
+    const registered = here?.account ? true : await this.#host.isRegistered(key);
+    return { key, name: here?.name ?? checked.name, party: here ? this.#host.partyOf(here) : null, registered };
+  }
+}

@@ -148,6 +148,9 @@ export class RoomModerator {
   }
 
   async setRole(room: string, actor: Party, actorName: string, target: Target, role: 'op' | 'voice', grant: boolean): Promise<ModResult> {
+    // Rank first: who may not give roles learns nothing about the name.
+    const allowed = mayAct(rankOf(await this.stateOf(room), actor), 'none', role === 'op' ? 'role_op' : 'role_voice');
+    if (allowed) return fail(allowed);
     if (!target.registered) return fail(chatError('no_such_user', `Roles are for registered accounts; "${target.name}" is not one.`));
     const targetParty: Party = { key: target.key, account: true, admin: false };
     const updated = await this.#update(room, (s) => {

@@ -186,7 +186,8 @@ export class Chat {
           this.#part(session, room, reason);
         }
       },
-      announce: (entry) => this.#publish({ audience: { kind: 'room', room: entry.room }, event: { type: 'moderation', entry } }),
+      tell: (key, entry) => this.#publish({ audience: { kind: 'user', key }, event: { type: 'moderation', entry } }),
+      announce: (entry, actor) => this.#publish({ audience: { kind: 'room', room: entry.room }, event: { type: 'moderation', entry }, except: actor }),
     });
     this.#subscription = this.#bus.subscribe((envelope) => this.#routed(envelope));
     this.#unlisten = [

@@ -16,8 +16,10 @@ export interface ModerationHost {
   isRegistered(key: string): Promise<boolean>;
   /** Takes the sessions out of the room: each is told `entry` first, the room sees them leave. */
   eject(room: string, sessions: readonly Session[], entry: ModLogEntry, reason: string): void;
-  /** Tells the room (on every node) what was done. */
-  announce(entry: ModLogEntry): void;
+  /** Tells the room (on every node) what was done; `actor` (a session id) has its reply instead. */
+  announce(entry: ModLogEntry, actor: string): void;
+  /** Tells one user (every connection, every node), who may not be in the room. */
+  tell(key: string, entry: ModLogEntry): void;
 }
 
 type ModCommand = Extract<Command, { type: 'role' | 'kick' | 'ban' | 'unban' | 'bans' | 'mute' | 'unmute' | 'invite' | 'mode' | 'modlog' }>;
@@ -52,7 +54,7 @@ export class ModerationCommands {
       }
       case 'mode': {
         if (command.setting === undefined) return ok({ type: 'modes', room: where, settings: (await this.#moderator.stateOf(where)).settings });
-        return this.#announced(await this.#moderator.setMode(where, actor, by, command.setting, command.value ?? ''));
+        return this.#announced(session.id, await this.#moderator.setMode(where, actor, by, command.setting, command.value ?? ''));
       }
       default:
         break;
@@ -61,13 +63,13 @@ export class ModerationCommands {
     if ('code' in target) return fail(target);
     switch (command.type) {
       case 'role':
-        return this.#announced(await this.#moderator.setRole(where, actor, by, target, command.role, command.grant));
+        return this.#announced(session.id, await this.#moderator.setRole(where, actor, by, target, command.role, command.grant));
       case 'kick': {
         const result = await this.#moderator.kick(where, actor, by, target, command.reason ?? '');
         if (!result.ok) return fail(result.error);
         const here = this.#host.localSessions(target.key).filter((s) => s.rooms.has(where));
         if (here.length === 0) return fail(chatError('not_in_room', `${target.name} is not in #${where}.`));
-        return this.#ejected(where, here, result.entry, `Kicked by ${by}`);
+        return this.#ejected(session.id, where, here, result.entry, `Kicked by ${by}`);
       }
       case 'ban': {
         const result = await this.#moderator.sanction(where, 'bans', actor, by, target, command.durationMs, command.reason ?? '');
@@ -75,29 +77,32 @@ export class ModerationCommands {
         // A banned guest's other names from the same address go too.
         const address = target.party && !target.party.account ? target.party.address : undefined;
         const here = this.#host.localSessions(target.key).concat(address === undefined ? [] : this.#host.guestsFrom(address));
-        return this.#ejected(where, [...new Set(here)].filter((s) => s.rooms.has(where)), result.entry, `Banned by ${by}`);
+        return this.#ejected(session.id, where, [...new Set(here)].filter((s) => s.rooms.has(where)), result.entry, `Banned by ${by}`);
       }
       case 'mute':
-        return this.#announced(await this.#moderator.sanction(where, 'mutes', actor, by, target, command.durationMs, command.reason ?? ''));
+        return this.#announced(session.id, await this.#moderator.sanction(where, 'mutes', actor, by, target, command.durationMs, command.reason ?? ''));
       case 'unban':
-        return this.#announced(await this.#moderator.lift(where, 'bans', actor, by, target));
+        return this.#announced(session.id, await this.#moderator.lift(where, 'bans', actor, by, target));
       case 'unmute':
-        return this.#announced(await this.#moderator.lift(where, 'mutes', actor, by, target));
-      case 'invite':
-        return this.#announced(await this.#moderator.invite(where, actor, by, target));
+        return this.#announced(session.id, await this.#moderator.lift(where, 'mutes', actor, by, target));
+      case 'invite': {
+        const result = await this.#moderator.invite(where, actor, by, target);
+        if (result.ok) this.#host.tell(target.key, result.entry);
+        return this.#announced(session.id, result);
+      }
     }
   }
 
-  #ejected(room: string, sessions: readonly Session[], entry: ModLogEntry, why: string): Outcome {
+  #ejected(actor: string, room: string, sessions: readonly Session[], entry: ModLogEntry, why: string): Outcome {
     const reason = entry.reason === '' ? why : `${why}: ${entry.reason}`;
     this.#host.eject(room, sessions, entry, reason);
-    this.#host.announce(entry);
+    this.#host.announce(entry, actor);
     return ok({ type: 'moderated', entry });
   }
 
-  #announced(result: ModResult): Outcome {
+  #announced(actor: string, result: ModResult): Outcome {
     if (!result.ok) return fail(result.error);
-    this.#host.announce(result.entry);
+    this.#host.announce(result.entry, actor);
     return ok({ type: 'moderated', entry: result.entry });
   }
 

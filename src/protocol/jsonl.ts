@@ -1,6 +1,7 @@
 import { chatError, type ChatError } from '../core/errors.js';
 import type { ChatEvent, Command, Reply } from '../core/types.js';
 import { HELP, parseSlash } from './slash.js';
+import { moderationCommand } from './moderation-requests.js';
 import { JsonRequestSchema, type JsonRequest, type JsonServerMessage } from './jsonl-shapes.js';
 
 export type RequestId = string | number | null;
@@ -110,36 +111,23 @@ export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
     case 'deop':
     case 'voice':
     case 'devoice':
-      return { kind: 'command', command: { type: 'role', room: request.room, name: request.name, role: request.type.endsWith('op') ? 'op' : 'voice', grant: !request.type.startsWith('de') } };
     case 'unban':
     case 'unmute':
     case 'invite':
-      return { kind: 'command', command: { type: request.type, room: request.room, name: request.name } };
     case 'kick':
-      return { kind: 'command', command: { type: 'kick', room: request.room, name: request.name, reason: request.reason } };
     case 'ban':
-    case 'mute': {
-      const timed = request.seconds === undefined ? {} : { durationMs: request.seconds * 1000 };
-      return { kind: 'command', command: { type: request.type, room: request.room, name: request.name, reason: request.reason, ...timed } };
-    }
+    case 'mute':
     case 'bans':
-      return { kind: 'command', command: { type: 'bans', room: request.room } };
     case 'mode':
-      return { kind: 'command', command: { type: 'mode', room: request.room, setting: request.setting, value: modeValue(request.value) } };
-    case 'modlog':
-      return { kind: 'command', command: { type: 'modlog', room: request.room, limit: request.limit } };
+    case 'modlog': {
+      const { type, id: _id, ...fields } = request;
+      return { kind: 'command', command: moderationCommand({ action: type, ...fields }) };
+    }
     case 'help':
       return { kind: 'local', message: helpMessage(re) };
     case 'ping':
       return { kind: 'local', message: { type: 'pong', re } };
   }
-}
-
-/** A mode value as the core reads it: `true`/`false` as on/off, numbers as digits. */
-function modeValue(value: string | number | boolean | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  return String(value);
 }
 
 /** `hello` as a token login, a password login or a guest's name, by the fields it carries. */

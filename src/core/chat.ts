@@ -17,6 +17,7 @@ import { PRECONDITIONS } from './preconditions.js';
 import { ModerationCommands } from './moderation/moderation-commands.js';
 import { RoomModerator } from './moderation/room-moderator.js';
 import { rankOf, type Party } from './moderation/rules.js';
+import type { ModLogEntry } from './moderation/state.js';
 import { hasModeration, type ModerationStore } from './ports/moderation.js';
 import { MemoryModeration } from './ports/moderation-memory.js';
 import type { Room } from './room.js';
@@ -121,6 +122,7 @@ export class Chat {
   readonly #directory: RoomDirectory;
   readonly #accounts: AccountCommands;
   readonly #moderator: RoomModerator;
+  readonly #moderationStore: ModerationStore;
   readonly #moderation: ModerationCommands;
   readonly #pending = new Set<Promise<void>>();
   #closing = false;
@@ -174,6 +176,7 @@ export class Chat {
       nameInUse: (name) => this.nameInUse(name),
     });
     const moderationStore = options.moderation ?? (hasModeration(options.store) ? options.store : new MemoryModeration());
+    this.#moderationStore = moderationStore;
     this.#moderator = new RoomModerator({ store: moderationStore, clock: this.#clock, newId: this.#newId });
     this.#moderation = new ModerationCommands(this.#moderator, {
       partyOf: (session) => this.#partyOf(session),
@@ -328,6 +331,11 @@ export class Chat {
   /** Every listed room, by name: those with members, and those active within the retention. */
   listRooms(): RoomSummary[] {
     return this.#directory.list();
+  }
+
+  /** The newest `limit` moderation actions of a room (null: every room), newest first; for admins over HTTP. */
+  moderationLog(room: string | null, limit: number): Promise<ModLogEntry[]> {
+    return this.#moderationStore.modLog(room, limit);
   }
 
   /** One page of the room list, member counts from every node (see RoomDirectory.page). */

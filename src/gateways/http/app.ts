@@ -14,6 +14,7 @@ import type { AuthDeps } from './auth.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { roomRoutes } from './routes/rooms.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { registerSecurityHeaders } from './security.js';
@@ -88,6 +89,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     messageRoutes(api, chat, auth);
     authRoutes(api, auth);
     tokenRoutes(api, auth);
+    moderationRoutes(api, chat, auth);
   });
   openApiRoute(app);
   await registerWebClient(app);

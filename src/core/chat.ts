@@ -182,6 +182,10 @@ export class Chat {
       partyOf: (session) => this.#partyOf(session),
       localSessions: (key) => [...this.#names.local(key)],
       guestsFrom: (address) => [...this.#sessions.values()].filter((s) => s.account === null && s.peer === address),
+      inRoom: async (room, key) => {
+        const users = await this.membersOf(room);
+        return Array.isArray(users) && users.some((u) => foldName(u.name) === key);
+      },
       isRegistered: async (key) => (this.#identity ? this.#identity.isRegistered(key) : false),
       eject: (room, sessions, entry, reason) => {
         for (const session of sessions) {

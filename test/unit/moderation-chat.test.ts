@@ -5,6 +5,8 @@ import { Identity } from '../../src/core/identity.js';
 import type { Credentials } from '../../src/core/ports/credentials.js';
 import type { ChatEvent, Command, Outcome, Reply } from '../../src/core/types.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { MemoryNames } from '../../src/core/ports/names-memory.js';
+import { MemoryPresence } from '../../src/core/ports/presence-memory.js';
 import { RecordingDoor } from '../helpers/recording-door.js';
 
 /** Moderation through the core: a clock the test moves, a memory store, real Identity with quick hashing. */
@@ -224,5 +226,38 @@ describe('Moderation in the core', () => {
     const eve = await member('Eve');
     expect(codeOf(await run(eve, { type: 'join', room: 'den' }))).toBe('banned');
     expect(expectOk(await run(bob, { type: 'bans', room: 'den' }))).toMatchObject({ bans: [{ name: 'Eve', guest: false, until: null }] });
+  });
+});
+
+describe('Moderation across two nodes on one bus and one store', () => {
+  it('a kick or ban made on one node takes the user out of the room on the other', async () => {
+    let now = 1_700_000_000_000;
+    let ids = 0;
+    const store = new MemoryStore();
+    const bus = new LocalBus();
+    const presence = new MemoryPresence();
+    const names = new MemoryNames();
+    const identity = new Identity({ accounts: store, credentials: fastCredentials, clock: () => now, newId: () => `a${++ids}`, admins: [] });
+    const node = (nodeId: string) => Chat.create({ store, bus, presence, names, nodeId, clock: () => now, newId: () => `${nodeId}${++ids}`, identity });
+    const a = await node('a');
+    const b = await node('b');
+    const doorA = new RecordingDoor();
+    const doorB = new RecordingDoor();
+    const olga = a.connect(doorA, 'olga', '10.0.0.1');
+    expectOk(await a.execute(olga, { type: 'signup', name: 'Olga', password: PASSWORD, secure: true }));
+    expectOk(await a.execute(olga, { type: 'join', room: 'den' }));
+    const gus = b.connect(doorB, 'gus', '10.0.0.9');
+    expectOk(await b.execute(gus, { type: 'register', name: 'gus', room: 'den' }));
+    expectOk(await a.execute(olga, { type: 'kick', room: 'den', name: 'gus', reason: 'out' }));
+    expect(b.roomsOf(gus)).not.toContain('den');
+    expect(doorB.of('gus').filter((e) => e.type === 'moderation')).toHaveLength(1);
+    expectOk(await b.execute(gus, { type: 'join', room: 'den' }));
+    expectOk(await a.execute(olga, { type: 'ban', room: 'den', name: 'gus' }));
+    expect(b.roomsOf(gus)).not.toContain('den');
+    // Node b read the room's moderation again when the notice came: the ban holds there at once.
+    expect(codeOf(await b.execute(gus, { type: 'join', room: 'den' }))).toBe('banned');
+    now += 1;
+    a.close();
+    b.close();
   });
 });

@@ -14,6 +14,8 @@ export interface ModerationHost {
   /** Guest sessions on this node from the peer address. */
   guestsFrom(address: string): readonly Session[];
   isRegistered(key: string): Promise<boolean>;
+  /** Whether someone called `key` is in the room on any node (as this node knows the room). */
+  inRoom(room: string, key: string): Promise<boolean>;
   /** Takes the sessions out of the room: each is told `entry` first, the room sees them leave. */
   eject(room: string, sessions: readonly Session[], entry: ModLogEntry, reason: string): void;
   /** Tells the room (on every node) what was done; `actor` (a session id) has its reply instead. */
@@ -65,10 +67,11 @@ export class ModerationCommands {
       case 'role':
         return this.#announced(session.id, await this.#moderator.setRole(where, actor, by, target, command.role, command.grant));
       case 'kick': {
-        const result = await this.#moderator.kick(where, actor, by, target, command.reason ?? '');
-        if (!result.ok) return fail(result.error);
         const here = this.#host.localSessions(target.key).filter((s) => s.rooms.has(where));
-        if (here.length === 0) return fail(chatError('not_in_room', `${target.name} is not in #${where}.`));
+        // On another node only: that node takes it out when the notice arrives (Chat #routed).
+        const present = async () => here.length > 0 || this.#host.inRoom(where, target.key);
+        const result = await this.#moderator.kick(where, actor, by, target, command.reason ?? '', present);
+        if (!result.ok) return fail(result.error);
         return this.#ejected(session.id, where, here, result.entry, `Kicked by ${by}`);
       }
       case 'ban': {

@@ -166,11 +166,15 @@ export class RoomModerator {
     return done(await this.#log(room, actorName, action, target.name, '', ''));
   }
 
-  /** Checks that `actor` may kick `target`; Chat then removes the target's sessions. */
-  async kick(room: string, actor: Party, actorName: string, target: Target, reason: string): Promise<ModResult> {
+  /**
+   * Checks that `actor` may kick `target` and that it is `present` (asked only of an actor who
+   * may kick: others learn nothing of who is where); Chat then removes the target's sessions.
+   */
+  async kick(room: string, actor: Party, actorName: string, target: Target, reason: string, present: () => Promise<boolean>): Promise<ModResult> {
     const state = await this.stateOf(room);
     const refused = mayAct(rankOf(state, actor), this.#targetRank(state, target), 'sanction');
     if (refused) return fail(refused);
+    if (!(await present())) return fail(chatError('not_in_room', `${target.name} is not in #${room}.`));
     return done(await this.#log(room, actorName, 'kick', target.name, clip(reason), ''));
   }
 

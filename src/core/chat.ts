@@ -177,7 +177,7 @@ export class Chat {
     });
     const moderationStore = options.moderation ?? (hasModeration(options.store) ? options.store : new MemoryModeration());
     this.#moderationStore = moderationStore;
-    this.#moderator = new RoomModerator({ store: moderationStore, clock: this.#clock, newId: this.#newId });
+    this.#moderator = new RoomModerator({ store: moderationStore, clock: this.#clock, newId: this.#newId, onError: this.#onPortError });
     this.#moderation = new ModerationCommands(this.#moderator, {
       partyOf: (session) => this.#partyOf(session),
       localSessions: (key) => [...this.#names.local(key)],
@@ -193,6 +193,7 @@ export class Chat {
           this.#part(session, room, reason);
         }
       },
+      onStoreError: this.#onPortError,
       tell: (key, entry) => this.#publish({ audience: { kind: 'user', key }, event: { type: 'moderation', entry } }),
       announce: (entry, actor) => this.#publish({ audience: { kind: 'room', room: entry.room }, event: { type: 'moderation', entry }, except: actor }),
     });
@@ -522,7 +523,7 @@ export class Chat {
       const quiet = room.roster.size > this.#presenceLimit;
       this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: session.ref }, except: session.id, quiet });
       // Whoever creates a room while logged in owns it (a room with no messages and nobody in it is new).
-      if (creating && session.account?.kind === 'user') await this.#moderator.claimOwner(name, this.#partyOf(session), session.name ?? '');
+      if (creating && session.account?.kind === 'user') await this.#claimOwner(name, session);
     }
     // A node that had no member here heard nothing of the room: its numbers restart from what
     // the newcomer is shown, so later messages are neither missed nor repeated.
@@ -722,9 +723,24 @@ export class Chat {
     };
   }
 
-  /** Member lists with each member's role in the room (read from the names: only accounts hold roles). */
+  /** The room's first owner; a store outage leaves the room without one (told, not fatal to the join). */
+  async #claimOwner(roomName: string, session: Session): Promise<void> {
+    try {
+      await this.#moderator.claimOwner(roomName, this.#partyOf(session), session.name ?? '');
+    } catch (error) {
+      this.#onPortError(error);
+    }
+  }
+
+  /** Member lists with each member's role in the room (read from the names: only accounts hold roles); without roles while the store is out. */
   async #withRoles(roomName: string, users: readonly UserRef[]): Promise<UserRef[]> {
-    const state = await this.#moderator.stateOf(roomName);
+    let state;
+    try {
+      state = await this.#moderator.stateOf(roomName);
+    } catch (error) {
+      this.#onPortError(error);
+      return [...users];
+    }
     return users.map((user) => {
       const key = foldName(user.name);
       const local = [...this.#names.local(key)][0];

@@ -261,3 +261,31 @@ describe('Moderation across two nodes on one bus and one store', () => {
     b.close();
   });
 });
+
+describe('Moderation while its store is out', () => {
+  it('refuses speech and moderation with store_unavailable (not a crash), lists members without roles, and tells', async () => {
+    class FailingStore extends MemoryStore {
+      out = false;
+      override moderationOf(room: string) {
+        return this.out ? Promise.reject(new Error('disk on fire')) : super.moderationOf(room);
+      }
+    }
+    const store = new FailingStore();
+    const told: unknown[] = [];
+    let ids = 0;
+    const chat = await Chat.create({ store, bus: new LocalBus(), clock: () => 1_000, newId: () => `id${++ids}`, onPortError: (e) => told.push(e) });
+    const door = new RecordingDoor();
+    const gus = chat.connect(door, 'gus', '10.0.0.9');
+    expectOk(await chat.execute(gus, { type: 'register', name: 'gus', room: 'den' }));
+    const hal = chat.connect(door, 'hal', '10.0.0.8');
+    expectOk(await chat.execute(hal, { type: 'register', name: 'hal', room: 'den' }));
+    store.out = true;
+    // #den's state is cached: it still answers. A room read afresh is what fails.
+    expectOk(await chat.execute(hal, { type: 'say', room: 'den', text: 'still fine' }));
+    expect(codeOf(await chat.execute(hal, { type: 'join', room: 'elsewhere' }))).toBe('store_unavailable');
+    expect(codeOf(await chat.execute(gus, { type: 'kick', room: 'elsewhere', name: 'hal' }))).toBe('store_unavailable');
+    expect(codeOf(await chat.execute(gus, { type: 'who', room: 'elsewhere' }))).not.toBe('internal_error');
+    expect(told.length).toBeGreaterThan(0);
+    chat.close();
+  });
+});

@@ -20,6 +20,8 @@ export interface ModerationHost {
   eject(room: string, sessions: readonly Session[], entry: ModLogEntry, reason: string): void;
   /** Tells the room (on every node) what was done; `actor` (a session id) has its reply instead. */
   announce(entry: ModLogEntry, actor: string): void;
+  /** Told of a failure of the moderation store. */
+  onStoreError(error: unknown): void;
   /** Tells one user (every connection, every node), who may not be in the room. */
   tell(key: string, entry: ModLogEntry): void;
 }
@@ -39,7 +41,17 @@ export class ModerationCommands {
     this.#host = host;
   }
 
+  /** Runs one command; a store failure (an outage, expected) is answered `store_unavailable` and told. */
   async run(session: Session, command: ModCommand): Promise<Outcome> {
+    try {
+      return await this.#run(session, command);
+    } catch (error) {
+      this.#host.onStoreError(error);
+      return fail(chatError('store_unavailable', 'Room moderation is unavailable right now; try again shortly.'));
+    }
+  }
+
+  async #run(session: Session, command: ModCommand): Promise<Outcome> {
     const room = checkRoom(command.room);
     if ('error' in room) return fail(room.error);
     const where = room.room;

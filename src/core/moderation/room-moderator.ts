@@ -36,6 +36,8 @@ export interface ModeratorDeps {
   readonly newId: () => string;
   /** How long a room's state read from the store is trusted before it is read again. */
   readonly cacheMs?: number;
+  /** Told of a store failure that a check answered with `store_unavailable`. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** The public view of a ban or mute: a guest's address is never shown. */
@@ -66,6 +68,7 @@ export class RoomModerator {
   readonly #clock: () => number;
   readonly #newId: () => string;
   readonly #cacheMs: number;
+  readonly #onError: (error: unknown) => void;
   readonly #cache = new Map<string, { state: RoomModeration; version: number; readAt: number }>();
   /** room -> folded name -> when its last message was accepted (slowmode). */
   readonly #spoke = new Map<string, Map<string, number>>();
@@ -75,6 +78,7 @@ export class RoomModerator {
     this.#clock = deps.clock;
     this.#newId = deps.newId;
     this.#cacheMs = deps.cacheMs ?? 5000;
+    this.#onError = deps.onError ?? (() => {});
   }
 
   async stateOf(room: string): Promise<RoomModeration> {
@@ -98,6 +102,22 @@ export class RoomModerator {
   /** Forgets the room's slowmode times once it has no member here. */
   roomEmptied(room: string): void {
     this.#spoke.delete(room);
+    this.#cache.delete(room);
+  }
+
+  /**
+   * A check on the room's state. The store failing is expected (an outage): the check then
+   * refuses with `store_unavailable` (nothing is let through unchecked) and the failure is told.
+   */
+  async #check(room: string, rule: (state: RoomModeration) => ChatError | null): Promise<ChatError | null> {
+    let state: RoomModeration;
+    try {
+      state = await this.stateOf(room);
+    } catch (error) {
+      this.#onError(error);
+      return chatError('store_unavailable', 'Room moderation is unavailable right now; try again shortly.');
+    }
+    return rule(state);
   }
 
   /** Applies `change` to the room's latest state, retrying when another write came first. */
@@ -114,12 +134,12 @@ export class RoomModerator {
     return chatError('store_unavailable', 'The room was changed by others too often at once; try again.');
   }
 
-  async joinRefusal(room: string, who: Party, members: number): Promise<ChatError | null> {
-    return joinRefusal(room, await this.stateOf(room), who, members, this.#clock());
+  joinRefusal(room: string, who: Party, members: number): Promise<ChatError | null> {
+    return this.#check(room, (state) => joinRefusal(room, state, who, members, this.#clock()));
   }
 
-  async speakRefusal(room: string, who: Party): Promise<ChatError | null> {
-    return speakRefusal(room, await this.stateOf(room), who, this.#clock(), this.#spoke.get(room)?.get(who.key));
+  speakRefusal(room: string, who: Party): Promise<ChatError | null> {
+    return this.#check(room, (state) => speakRefusal(room, state, who, this.#clock(), this.#spoke.get(room)?.get(who.key)));
   }
 
   /** A message by `key` was accepted in the room: slowmode counts from now. */
@@ -133,10 +153,10 @@ export class RoomModerator {
     return rankOf(await this.stateOf(room), who);
   }
 
-  async topicRefusal(room: string, who: Party): Promise<ChatError | null> {
-    const state = await this.stateOf(room);
-    if (!state.settings.topicLock || isOperator(rankOf(state, who))) return null;
-    return chatError('not_operator', `Only operators set the topic of #${room}.`);
+  topicRefusal(room: string, who: Party): Promise<ChatError | null> {
+    return this.#check(room, (state) =>
+      !state.settings.topicLock || isOperator(rankOf(state, who)) ? null : chatError('not_operator', `Only operators set the topic of #${room}.`),
+    );
   }
 
   /** The room's first logged-in member owns it, if nobody does yet; false when someone did. */

@@ -16,7 +16,7 @@ import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
 import { ModerationCommands } from './moderation/moderation-commands.js';
 import { RoomModerator } from './moderation/room-moderator.js';
-import { rankOf, type Party } from './moderation/rules.js';
+import type { Party } from './moderation/rules.js';
 import type { ModLogEntry } from './moderation/state.js';
 import { hasModeration, type ModerationStore } from './ports/moderation.js';
 import { MemoryModeration } from './ports/moderation-memory.js';
@@ -189,7 +189,7 @@ export class Chat {
       isRegistered: async (key) => (this.#identity ? this.#identity.isRegistered(key) : false),
       eject: (room, sessions, entry, reason) => {
         for (const session of sessions) {
-          this.#router.deliver(session.door, { type: 'moderation', entry }, new Set([session.link]));
+          if (entry !== null) this.#router.deliver(session.door, { type: 'moderation', entry }, new Set([session.link]));
           this.#part(session, room, reason);
         }
       },
@@ -300,7 +300,7 @@ export class Chat {
       if ('error' in room) return fail(room.error);
       const users = await this.membersOf(room.room);
       if (!Array.isArray(users)) return fail(users);
-      return ok({ type: 'who', room: room.room, users: await this.#withRoles(room.room, users) });
+      return ok({ type: 'who', room: room.room, users: await this.#moderation.withRoles(room.room, users) });
     },
     role: (s, c) => this.#moderation.run(s, c),
     kick: (s, c) => this.#moderation.run(s, c),
@@ -523,7 +523,7 @@ export class Chat {
       const quiet = room.roster.size > this.#presenceLimit;
       this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: session.ref }, except: session.id, quiet });
       // Whoever creates a room while logged in owns it (a room with no messages and nobody in it is new).
-      if (creating && session.account?.kind === 'user') await this.#claimOwner(name, session);
+      if (creating && session.account?.kind === 'user') await this.#moderation.claimOwner(name, session);
     }
     // A node that had no member here heard nothing of the room: its numbers restart from what
     // the newcomer is shown, so later messages are neither missed nor repeated.
@@ -536,7 +536,7 @@ export class Chat {
       type: 'joined',
       room: name,
       topic: room.topic,
-      users: await this.#withRoles(name, this.#directory.people(room)),
+      users: await this.#moderation.withRoles(name, this.#directory.people(room)),
       history: history.slice(-this.#historyOnJoin),
       fresh,
     };
@@ -723,52 +723,13 @@ export class Chat {
     };
   }
 
-  /** The room's first owner; a store outage leaves the room without one (told, not fatal to the join). */
-  async #claimOwner(roomName: string, session: Session): Promise<void> {
-    try {
-      await this.#moderator.claimOwner(roomName, this.#partyOf(session), session.name ?? '');
-    } catch (error) {
-      this.#onPortError(error);
-    }
-  }
-
-  /** Member lists with each member's role in the room (read from the names: only accounts hold roles); without roles while the store is out. */
-  async #withRoles(roomName: string, users: readonly UserRef[]): Promise<UserRef[]> {
-    let state;
-    try {
-      state = await this.#moderator.stateOf(roomName);
-    } catch (error) {
-      this.#onPortError(error);
-      return [...users];
-    }
-    return users.map((user) => {
-      const key = foldName(user.name);
-      const local = [...this.#names.local(key)][0];
-      const rank = rankOf(state, local ? this.#partyOf(local) : { key, account: true, admin: false });
-      const role = rank === 'admin' || rank === 'owner' ? 'owner' : rank === 'op' ? 'op' : rank === 'voice' ? 'voice' : undefined;
-      return role === undefined ? user : { ...user, role };
-    });
-  }
-
   /**
-   * Every envelope from the bus. A moderation notice from another node: this node reads the
-   * room's moderation again, and takes the user kicked or banned out of the room here too.
+   * Every envelope from the bus. A moderation notice from another node is routed, then the
+   * moderation commands act on it here (re-read the room; take out the user kicked or banned).
    */
   #routed(envelope: Envelope): void {
-    const { event } = envelope;
-    if (event.type === 'moderation' && envelope.origin !== this.#nodeId) {
-      const { entry } = event;
-      this.#moderator.forget(entry.room);
-      if (entry.action === 'kick' || entry.action === 'ban') {
-        const why = `${entry.action === 'kick' ? 'Kicked' : 'Banned'} by ${entry.actor}${entry.reason === '' ? '' : `: ${entry.reason}`}`;
-        const targets = [...this.#names.local(foldName(entry.target))].filter((s) => s.rooms.has(entry.room));
-        this.#router.route(envelope);
-        // Still members while the notice was routed, so they were told with the room.
-        for (const session of targets) this.#part(session, entry.room, why);
-        return;
-      }
-    }
     this.#router.route(envelope);
+    if (envelope.event.type === 'moderation' && envelope.origin !== this.#nodeId) this.#moderation.noticeFromElsewhere(envelope.event.entry);
   }
 
   /** What others will see of a user's text, or why it is refused: one rule for rooms and private messages. */

@@ -1,10 +1,10 @@
 import { chatError, type ChatError } from '../errors.js';
 import { checkName, checkRoom, foldName } from '../names.js';
 import type { Session } from '../session.js';
-import type { Command, Outcome, Reply } from '../types.js';
+import type { Command, Outcome, Reply, UserRef } from '../types.js';
 import type { ModResult, RoomModerator, Target } from './room-moderator.js';
-import type { Party } from './rules.js';
-import type { ModLogEntry } from './state.js';
+import { rankOf, type Party } from './rules.js';
+import type { ModLogEntry, RoomModeration } from './state.js';
 
 /** What the moderation commands need of the chat. */
 export interface ModerationHost {
@@ -16,8 +16,8 @@ export interface ModerationHost {
   isRegistered(key: string): Promise<boolean>;
   /** Whether someone called `key` is in the room on any node (as this node knows the room). */
   inRoom(room: string, key: string): Promise<boolean>;
-  /** Takes the sessions out of the room: each is told `entry` first, the room sees them leave. */
-  eject(room: string, sessions: readonly Session[], entry: ModLogEntry, reason: string): void;
+  /** Takes the sessions out of the room: each is told `entry` first (unless null: told already), the room sees them leave. */
+  eject(room: string, sessions: readonly Session[], entry: ModLogEntry | null, reason: string): void;
   /** Tells the room (on every node) what was done; `actor` (a session id) has its reply instead. */
   announce(entry: ModLogEntry, actor: string): void;
   /** Told of a failure of the moderation store. */
@@ -106,6 +106,46 @@ export class ModerationCommands {
         return this.#announced(session.id, result);
       }
     }
+  }
+
+  /** Member lists with each member's role in the room (only accounts hold roles); without roles while the store is out. */
+  async withRoles(room: string, users: readonly UserRef[]): Promise<UserRef[]> {
+    let state: RoomModeration;
+    try {
+      state = await this.#moderator.stateOf(room);
+    } catch (error) {
+      this.#host.onStoreError(error);
+      return [...users];
+    }
+    return users.map((user) => {
+      const key = foldName(user.name);
+      const here = this.#host.localSessions(key)[0];
+      const rank = rankOf(state, here ? this.#host.partyOf(here) : { key, account: true, admin: false });
+      const role = rank === 'admin' || rank === 'owner' ? 'owner' : rank === 'op' || rank === 'voice' ? rank : undefined;
+      return role === undefined ? user : { ...user, role };
+    });
+  }
+
+  /** The room's first owner (a logged-in creator); a store outage leaves it without one (told, not fatal to the join). */
+  async claimOwner(room: string, session: Session): Promise<void> {
+    try {
+      await this.#moderator.claimOwner(room, this.#host.partyOf(session), session.name ?? '');
+    } catch (error) {
+      this.#host.onStoreError(error);
+    }
+  }
+
+  /**
+   * A notice from another node, after it was routed to this node's members: the room's state is
+   * read again, and a user kicked or banned there is taken out of the room here too (it was
+   * still a member when the notice was routed, so it was told with the room).
+   */
+  noticeFromElsewhere(entry: ModLogEntry): void {
+    this.#moderator.forget(entry.room);
+    if (entry.action !== 'kick' && entry.action !== 'ban') return;
+    const targets = this.#host.localSessions(foldName(entry.target)).filter((s) => s.rooms.has(entry.room));
+    const why = `${entry.action === 'kick' ? 'Kicked' : 'Banned'} by ${entry.actor}${entry.reason === '' ? '' : `: ${entry.reason}`}`;
+    this.#host.eject(entry.room, targets, null, why);
   }
 
   #ejected(actor: string, room: string, sessions: readonly Session[], entry: ModLogEntry, why: string): Outcome {

@@ -84,6 +84,8 @@ describe('moderation in text mode', () => {
     await joined(bob, 'den');
     const gus = await guest(s, 'gus');
     await joined(gus, 'den');
+    expect(await answer(olga, '/voice Bob', /voice/)).toBe('Olga gave Bob a voice in #den.');
+    expect(await answer(olga, '/devoice Bob', /voice/)).toBe("Olga took Bob's voice in #den.");
     expect(await answer(olga, '/op Bob', /made Bob/)).toBe('Olga made Bob an operator of #den.');
     await bob.waitFor('Olga made Bob an operator of #den.');
     expect(await answer(gus, '/who', /^Users in #den/)).toBe('Users in #den (3): @Olga, @Bob, gus');
@@ -201,5 +203,37 @@ describe('moderation over JSON lines', () => {
     expect(await request(bob, { type: 'deop', room: 'den', name: 'Olga' })).toMatchObject({ type: 'error', code: 'not_operator' });
     const log = await request(bob, { type: 'modlog', room: 'den', limit: 3 });
     expect((log.entries as Json[]).map((e) => e.action)).toEqual(['unban', 'ban', 'mute']);
+  });
+
+  it('every other request type: op, deop, voice, devoice, invite, unmute, kick', async () => {
+    const s = await start();
+    const olgaText = await member(s, 'Olga');
+    olgaText.close();
+    for (const name of ['Bob', 'Cat']) (await member(s, name)).close();
+    const olga = await jsonMember(s, 'Olga');
+    expect(await request(olga, { type: 'join', room: 'den' })).toMatchObject({ type: 'joined', users: [{ name: 'Olga', role: 'owner' }] });
+    const bob = await jsonMember(s, 'Bob');
+    await request(bob, { type: 'join', room: 'den' });
+    const cat = await jsonMember(s, 'Cat');
+    const entry = async (body: Json) => ((await request(olga, { room: 'den', ...body })) as { entry?: Json; code?: string }).entry ?? {};
+    expect(await entry({ type: 'op', name: 'Bob' })).toMatchObject({ action: 'op', target: 'Bob' });
+    expect(await entry({ type: 'deop', name: 'Bob' })).toMatchObject({ action: 'deop' });
+    expect(await entry({ type: 'voice', name: 'Bob' })).toMatchObject({ action: 'voice' });
+    expect(await request(bob, { type: 'who', room: 'den' })).toMatchObject({ users: [{ name: 'Olga', role: 'owner' }, { name: 'Bob', role: 'voice' }] });
+    expect(await entry({ type: 'devoice', name: 'Bob' })).toMatchObject({ action: 'devoice' });
+    await bob.waitForJson((m) => m.type === 'moderation' && (m.entry as Json).action === 'devoice');
+    expect(await entry({ type: 'mode', setting: 'inviteonly', value: 'on' })).toMatchObject({ detail: 'inviteonly=on' });
+    expect(await request(cat, { type: 'join', room: 'den' })).toMatchObject({ type: 'error', code: 'invite_only' });
+    expect(await entry({ type: 'invite', name: 'Cat' })).toMatchObject({ action: 'invite', target: 'Cat' });
+    await cat.waitForJson((m) => m.type === 'moderation' && (m.entry as Json).action === 'invite');
+    expect(await request(cat, { type: 'join', room: 'den' })).toMatchObject({ type: 'joined' });
+    expect(await entry({ type: 'mute', name: 'Cat' })).toMatchObject({ action: 'mute', detail: '' });
+    expect(await request(cat, { type: 'say', room: 'den', text: 'hm' })).toMatchObject({ type: 'error', code: 'muted' });
+    expect(await entry({ type: 'unmute', name: 'Cat' })).toMatchObject({ action: 'unmute' });
+    expect(await request(cat, { type: 'say', room: 'den', text: 'hm' })).toMatchObject({ type: 'ack' });
+    expect(await entry({ type: 'kick', name: 'Cat', reason: 'enough' })).toMatchObject({ action: 'kick', reason: 'enough' });
+    await cat.waitForJson((m) => m.type === 'leave' || (m.type === 'moderation' && (m.entry as Json).action === 'kick'));
+    expect(await request(cat, { type: 'say', room: 'den', text: 'hm' })).toMatchObject({ type: 'error', code: 'not_in_room' });
+    await bob.waitForJson((m) => m.type === 'leave' && (m.user as Json).name === 'Cat');
   });
 });

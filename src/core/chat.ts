@@ -695,8 +695,10 @@ export class Chat {
     const room = this.#rooms.get(roomName);
     if (text === undefined || text.trim() === '') return ok({ type: 'topic', room: roomName, topic: room?.topic ?? '' });
     const party = this.#partyOf(session);
-    const refused = (await this.#moderator.speakRefusal(roomName, party)) ?? (await this.#moderator.topicRefusal(roomName, party));
-    if (refused && refused.code !== 'slowmode') return fail(refused);
+    // Slowmode paces messages, not topics; bans, mutes, moderated and the topic lock still hold.
+    const cannotSpeak = await this.#moderator.speakRefusal(roomName, party);
+    const refused = (cannotSpeak?.code === 'slowmode' ? null : cannotSpeak) ?? (await this.#moderator.topicRefusal(roomName, party));
+    if (refused) return fail(refused);
     const posted = await this.#post(session.name ?? '', roomName, text, 'topic', session);
     if (!posted.ok || posted.reply.type !== 'sent') return posted;
     return ok({ type: 'topic', room: roomName, topic: posted.reply.message.text, message: posted.reply.message });
@@ -705,10 +707,10 @@ export class Chat {
   /** A member's message, if the room's moderation lets it speak (bans, mutes, moderated, slowmode). */
   async #speak(session: Session, roomName: string, text: string, kind: MessageKind, clientId?: string): Promise<Outcome> {
     const party = this.#partyOf(session);
-    const refused = await this.#moderator.speakRefusal(roomName, party);
+    const refused = await this.#moderator.speakRefusal(roomName, party, clientId);
     if (refused) return fail(refused);
     const posted = await this.#post(session.name ?? '', roomName, text, kind, session, clientId);
-    if (posted.ok) this.#moderator.spoke(roomName, party.key);
+    if (posted.ok && !(posted.reply.type === 'sent' && posted.reply.replayed === true)) this.#moderator.spoke(roomName, party.key, clientId);
     return posted;
   }
 

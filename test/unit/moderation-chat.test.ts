@@ -158,6 +158,30 @@ describe('Moderation in the core', () => {
     expectOk(await run(gus, { type: 'say', room: 'den', text: 'two' }));
   });
 
+  it('slowmode: a retry of the accepted message (same client id) gets its first ack, not a refusal', async () => {
+    const olga = await member('Olga');
+    expectOk(await run(olga, { type: 'join', room: 'den' }));
+    const gus = await guest('gus');
+    expectOk(await run(gus, { type: 'join', room: 'den' }));
+    expectOk(await run(olga, { type: 'mode', room: 'den', setting: 'slowmode', value: '30' }));
+    const first = expectOk(await run(gus, { type: 'say', room: 'den', text: 'one', clientId: 'c1' }));
+    now += 1000;
+    const retry = expectOk(await run(gus, { type: 'say', room: 'den', text: 'one', clientId: 'c1' }));
+    expect(retry).toMatchObject({ type: 'sent', replayed: true, message: { id: first.type === 'sent' ? first.message.id : '' } });
+    expect(codeOf(await run(gus, { type: 'say', room: 'den', text: 'two', clientId: 'c2' }))).toBe('slowmode');
+  });
+
+  it('the topic lock holds during slowmode too (slowmode paces messages, not topics)', async () => {
+    const olga = await member('Olga');
+    expectOk(await run(olga, { type: 'join', room: 'den' }));
+    const gus = await guest('gus');
+    expectOk(await run(gus, { type: 'join', room: 'den' }));
+    expectOk(await run(olga, { type: 'mode', room: 'den', setting: 'slowmode', value: '30' }));
+    expectOk(await run(olga, { type: 'mode', room: 'den', setting: 'topiclock', value: 'on' }));
+    expectOk(await run(gus, { type: 'say', room: 'den', text: 'one' }));
+    expect(codeOf(await run(gus, { type: 'topic', room: 'den', text: 'mine now' }))).toBe('not_operator');
+  });
+
   it('moderated rooms: only voiced users and operators speak', async () => {
     const olga = await member('Olga');
     expectOk(await run(olga, { type: 'join', room: 'den' }));

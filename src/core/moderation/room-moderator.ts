@@ -71,7 +71,7 @@ export class RoomModerator {
   readonly #onError: (error: unknown) => void;
   readonly #cache = new Map<string, { state: RoomModeration; version: number; readAt: number }>();
   /** room -> folded name -> when its last message was accepted (slowmode). */
-  readonly #spoke = new Map<string, Map<string, number>>();
+  readonly #spoke = new Map<string, Map<string, { at: number; clientId: string | undefined }>>();
 
   constructor(deps: ModeratorDeps) {
     this.#store = deps.store;
@@ -138,15 +138,21 @@ export class RoomModerator {
     return this.#check(room, (state) => joinRefusal(room, state, who, members, this.#clock()));
   }
 
-  speakRefusal(room: string, who: Party): Promise<ChatError | null> {
-    return this.#check(room, (state) => speakRefusal(room, state, who, this.#clock(), this.#spoke.get(room)?.get(who.key)));
+  /**
+   * Why `who` may not speak now. `clientId`: the send's retry key; a retry of the message that
+   * started the slowmode wait is let through (the store answers it with the first ack).
+   */
+  speakRefusal(room: string, who: Party, clientId?: string): Promise<ChatError | null> {
+    const last = this.#spoke.get(room)?.get(who.key);
+    const retry = last !== undefined && clientId !== undefined && last.clientId === clientId;
+    return this.#check(room, (state) => speakRefusal(room, state, who, this.#clock(), retry ? undefined : last?.at));
   }
 
   /** A message by `key` was accepted in the room: slowmode counts from now. */
-  spoke(room: string, key: string): void {
+  spoke(room: string, key: string, clientId?: string): void {
     let byName = this.#spoke.get(room);
     if (!byName) this.#spoke.set(room, (byName = new Map()));
-    byName.set(key, this.#clock());
+    byName.set(key, { at: this.#clock(), clientId });
   }
 
   async rankIn(room: string, who: Party): Promise<Rank> {

@@ -1,3 +1,5 @@
+import { modLogLine, moderationLine, sanctionLines, settingsLine } from '../../src/protocol/moderation-text.js';
+import { marked } from '../../src/protocol/text.js';
 import type { HelpEntry, JsonServerMessage } from '../../src/protocol/jsonl-shapes.js';
 import type { Style } from './style.js';
 
@@ -195,7 +197,7 @@ export function renderServerMessage(ctx: RenderContext, message: ServerMessage):
     case 'topic':
       return [message.topic === '' ? `No topic is set in ${roomTag(message.room)}.` : `Topic of ${roomTag(message.room)}: ${clean(message.topic)}`];
     case 'who':
-      return [`Users in ${roomTag(message.room)} (${message.users.length}): ${message.users.map((u) => clean(u.name)).join(', ')}`];
+      return [`Users in ${roomTag(message.room)} (${message.users.length}): ${message.users.map((u) => clean(marked(u))).join(', ')}`];
     case 'rooms':
       // The server pages its room list (at most 200 a reply); the rest is not fetched here.
       return typeof message.next === 'string' ? [...renderRooms(message.rooms), dim('… and more rooms not listed.')] : renderRooms(message.rooms);
@@ -211,6 +213,18 @@ export function renderServerMessage(ctx: RenderContext, message: ServerMessage):
       return [`Disconnected: ${clean(message.reason) || 'closed by the server'}`];
     case 'error':
       return [renderError(ctx, message.text)];
+    case 'moderation':
+      return [`${stamp(ctx, message.entry.ts)} ${dim(`${elsewhere(ctx, message.entry.room)}${clean(moderationLine(message.entry))}`)}`];
+    case 'moderated':
+      return [clean(moderationLine(message.entry))];
+    case 'bans': {
+      const lines = [...sanctionLines('Banned', message.bans), ...sanctionLines('Muted', message.mutes)].map(clean);
+      return lines.length === 0 ? [`Nobody is banned or muted in ${roomTag(message.room)}.`] : [`Bans and mutes in ${roomTag(message.room)}:`, ...lines];
+    }
+    case 'modes':
+      return [clean(settingsLine(message.room, message.settings))];
+    case 'modlog':
+      return message.entries.length === 0 ? [`No moderation actions in ${roomTag(message.room)} yet.`] : [`Moderation log of ${roomTag(message.room)}:`, ...message.entries.map((e) => clean(modLogLine(e)))];
     case 'typing':
     case 'ok':
     case 'pong':

@@ -5,7 +5,17 @@ import type { Envelope } from '../core/ports/bus.js';
 // An envelope as it travels between nodes: JSON, checked on arrival. What comes off the wire is
 // `unknown` until this schema accepts it (another node may run another version).
 
-const userRef = z.object({ id: z.string(), name: z.string() });
+const userRef = z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'op', 'voice']).optional() });
+const modLogEntry = z.object({
+  id: z.string(),
+  room: z.string(),
+  ts: z.number(),
+  actor: z.string(),
+  action: z.enum(['op', 'deop', 'voice', 'devoice', 'kick', 'ban', 'unban', 'mute', 'unmute', 'invite', 'mode', 'owner']),
+  target: z.string(),
+  reason: z.string(),
+  detail: z.string(),
+});
 const message = z.object({
   id: z.string(),
   room: z.string(),
@@ -32,6 +42,7 @@ const chatEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('typing'), room: z.string(), user: userRef }),
   z.object({ type: z.literal('broadcast'), from: z.string(), text: z.string(), ts: z.number() }),
+  z.object({ type: z.literal('moderation'), entry: modLogEntry }),
   z.object({ type: z.literal('disconnect'), code: z.enum(DISCONNECT_CODES), reason: z.string() }),
 ]);
 

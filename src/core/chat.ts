@@ -16,6 +16,12 @@ import type { Door } from './door.js';
 import { chatError, type ChatError } from './errors.js';
 import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
+import { ModerationCommands } from './moderation/moderation-commands.js';
+import { RoomModerator } from './moderation/room-moderator.js';
+import type { Party } from './moderation/rules.js';
+import type { ModLogEntry } from './moderation/state.js';
+import { hasModeration, type ModerationStore } from './ports/moderation.js';
+import { MemoryModeration } from './ports/moderation-memory.js';
 import type { Room } from './room.js';
 import { MAX_ROOMS_PAGE, RoomDirectory } from './room-directory.js';
 
@@ -78,6 +84,8 @@ export interface ChatOptions {
   readonly onGapFilled?: (room: string, fromSeq: number, count: number) => void;
   /** Told of sessions, messages, refusals and deliveries (metrics); defaults to no one. */
   readonly observer?: Observer;
+  /** Where roles, bans and room settings are kept; default: the store when it keeps them, else memory. */
+  readonly moderation?: ModerationStore;
 }
 
 const DEFAULT_ROOM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -117,6 +125,9 @@ export class Chat {
   readonly #router: Router;
   readonly #directory: RoomDirectory;
   readonly #accounts: AccountCommands;
+  readonly #moderator: RoomModerator;
+  readonly #moderationStore: ModerationStore;
+  readonly #moderation: ModerationCommands;
   readonly #pending = new Set<Promise<void>>();
   readonly #observer: Observer;
   /** Null without an observer: doors are then used as given. */
@@ -173,7 +184,29 @@ export class Chat {
       end: (session, why) => this.disconnect(session.id, why),
       nameInUse: (name) => this.nameInUse(name),
     });
-    this.#subscription = this.#bus.subscribe((envelope) => this.#router.route(envelope));
+    const moderationStore = options.moderation ?? (hasModeration(options.store) ? options.store : new MemoryModeration());
+    this.#moderationStore = moderationStore;
+    this.#moderator = new RoomModerator({ store: moderationStore, clock: this.#clock, newId: this.#newId, onError: this.#onPortError });
+    this.#moderation = new ModerationCommands(this.#moderator, {
+      partyOf: (session) => this.#partyOf(session),
+      localSessions: (key) => [...this.#names.local(key)],
+      guestsFrom: (address) => [...this.#sessions.values()].filter((s) => s.account === null && s.peer === address),
+      inRoom: async (room, key) => {
+        const users = await this.membersOf(room);
+        return Array.isArray(users) && users.some((u) => foldName(u.name) === key);
+      },
+      isRegistered: async (key) => (this.#identity ? this.#identity.isRegistered(key) : false),
+      eject: (room, sessions, entry, reason) => {
+        for (const session of sessions) {
+          if (entry !== null) this.#router.deliver(session.door, { type: 'moderation', entry }, new Set([session.link]));
+          this.#part(session, room, reason);
+        }
+      },
+      onStoreError: this.#onPortError,
+      tell: (key, entry) => this.#publish({ audience: { kind: 'user', key }, event: { type: 'moderation', entry } }),
+      announce: (entry, actor) => this.#publish({ audience: { kind: 'room', room: entry.room }, event: { type: 'moderation', entry }, except: actor }),
+    });
+    this.#subscription = this.#bus.subscribe((envelope) => this.#routed(envelope));
     this.#unlisten = [
       this.#presence.onExpired((room, member) => this.#expired(room, member)),
       names.onLost((_key, owner) => this.#nameLost(owner)),
@@ -191,10 +224,10 @@ export class Chat {
 
   // ---- sessions -------------------------------------------------------------------------
 
-  /** A new, nameless session behind `link` of `door`. Returns its id. */
-  connect<L>(door: Door<L>, link: L): string {
+  /** A new, nameless session behind `link` of `door`; `peer`: its address (guests' bans hold it). Returns its id. */
+  connect<L>(door: Door<L>, link: L, peer?: string): string {
     const plain = door as Door<unknown>;
-    const session = new Session(this.#newId(), this.#observedDoors?.of(plain) ?? plain, link);
+    const session = new Session(this.#newId(), this.#observedDoors?.of(plain) ?? plain, link, peer);
     this.#sessions.set(session.id, session);
     this.#observer.sessionOpened(door.name);
     return session.id;
@@ -267,8 +300,8 @@ export class Chat {
       this.#part(s, room, c.reason ?? 'Left');
       return ok({ type: 'left', room });
     },
-    say: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'chat', s, c.clientId),
-    action: (s, c) => this.#post(s.name ?? '', this.#roomKey(c.room), c.text, 'action', s, c.clientId),
+    say: (s, c) => this.#speak(s, this.#roomKey(c.room), c.text, 'chat', c.clientId),
+    action: (s, c) => this.#speak(s, this.#roomKey(c.room), c.text, 'action', c.clientId),
     typing: (s, c) => {
       const room = this.#roomKey(c.room);
       this.#publish({ audience: { kind: 'room', room }, event: { type: 'typing', room, user: s.ref }, except: s.id });
@@ -282,8 +315,18 @@ export class Chat {
       if ('error' in room) return fail(room.error);
       const users = await this.membersOf(room.room);
       if (!Array.isArray(users)) return fail(users);
-      return ok({ type: 'who', room: room.room, users });
+      return ok({ type: 'who', room: room.room, users: await this.#moderation.withRoles(room.room, users) });
     },
+    role: (s, c) => this.#moderation.run(s, c),
+    kick: (s, c) => this.#moderation.run(s, c),
+    ban: (s, c) => this.#moderation.run(s, c),
+    unban: (s, c) => this.#moderation.run(s, c),
+    bans: (s, c) => this.#moderation.run(s, c),
+    mute: (s, c) => this.#moderation.run(s, c),
+    unmute: (s, c) => this.#moderation.run(s, c),
+    invite: (s, c) => this.#moderation.run(s, c),
+    mode: (s, c) => this.#moderation.run(s, c),
+    modlog: (s, c) => this.#moderation.run(s, c),
     rooms: async (_s, c) => ok({ type: 'rooms', ...(await this.roomsPage(c.limit, c.after)) }),
     history: async (_s, c) => {
       const room = checkRoom(c.room);
@@ -308,6 +351,11 @@ export class Chat {
   /** Every listed room, by name: those with members, and those active within the retention. */
   listRooms(): RoomSummary[] {
     return this.#directory.list();
+  }
+
+  /** The newest `limit` moderation actions of a room (null: every room), newest first; for admins over HTTP. */
+  moderationLog(room: string | null, limit: number): Promise<ModLogEntry[]> {
+    return this.#moderationStore.modLog(room, limit);
   }
 
   /** One page of the room list, member counts from every node (see RoomDirectory.page). */
@@ -473,6 +521,12 @@ export class Chat {
       return fail(chatError('too_many_rooms', `You can be in at most ${this.#maxRooms} rooms.`));
     }
     let room = this.#rooms.get(name);
+    const creating = !this.roomExists(name) && name !== this.defaultRoom;
+    if (fresh) {
+      const refused = await this.#moderator.joinRefusal(name, this.#partyOf(session), room?.roster.size ?? 0);
+      if (refused) return fail(refused);
+      room = this.#rooms.get(name);
+    }
     if (!room) {
       room = this.#router.newRoom(name, '', 0, null);
       this.#rooms.set(name, room);
@@ -489,6 +543,8 @@ export class Chat {
       }
       const quiet = room.roster.size > this.#presenceLimit;
       this.#publish({ audience: { kind: 'room', room: name }, event: { type: 'join', room: name, user: session.ref }, except: session.id, quiet });
+      // Whoever creates a room while logged in owns it (a room with no messages and nobody in it is new).
+      if (creating && session.account?.kind === 'user') await this.#moderation.claimOwner(name, session);
     }
     // A node that had no member here heard nothing of the room: its numbers restart from what
     // the newcomer is shown, so later messages are neither missed nor repeated.
@@ -501,7 +557,7 @@ export class Chat {
       type: 'joined',
       room: name,
       topic: room.topic,
-      users: this.#directory.people(room),
+      users: await this.#moderation.withRoles(name, this.#directory.people(room)),
       history: history.slice(-this.#historyOnJoin),
       fresh,
     };
@@ -546,6 +602,7 @@ export class Chat {
     this.#background(this.#presence.leave(roomName, session.id));
     this.#publish({ audience: { kind: 'room', room: roomName }, event: { type: 'leave', room: roomName, user: session.ref, reason }, quiet });
     if (room.members.size === 0) this.#background(this.#subscription.unwatch(roomName));
+    if (room.members.size === 0) this.#moderator.roomEmptied(roomName);
     if (room.members.size === 0 && room.lastSeq === 0 && roomName !== this.defaultRoom) this.#rooms.delete(roomName);
   }
 
@@ -659,9 +716,44 @@ export class Chat {
   async #topic(session: Session, roomName: string, text: string | undefined): Promise<Outcome> {
     const room = this.#rooms.get(roomName);
     if (text === undefined || text.trim() === '') return ok({ type: 'topic', room: roomName, topic: room?.topic ?? '' });
+    const party = this.#partyOf(session);
+    // Slowmode paces messages, not topics; bans, mutes, moderated and the topic lock still hold.
+    const cannotSpeak = await this.#moderator.speakRefusal(roomName, party);
+    const refused = (cannotSpeak?.code === 'slowmode' ? null : cannotSpeak) ?? (await this.#moderator.topicRefusal(roomName, party));
+    if (refused) return fail(refused);
     const posted = await this.#post(session.name ?? '', roomName, text, 'topic', session);
     if (!posted.ok || posted.reply.type !== 'sent') return posted;
     return ok({ type: 'topic', room: roomName, topic: posted.reply.message.text, message: posted.reply.message });
+  }
+
+  /** A member's message, if the room's moderation lets it speak (bans, mutes, moderated, slowmode). */
+  async #speak(session: Session, roomName: string, text: string, kind: MessageKind, clientId?: string): Promise<Outcome> {
+    const party = this.#partyOf(session);
+    const refused = await this.#moderator.speakRefusal(roomName, party, clientId);
+    if (refused) return fail(refused);
+    const posted = await this.#post(session.name ?? '', roomName, text, kind, session, clientId);
+    if (posted.ok && !(posted.reply.type === 'sent' && posted.reply.replayed === true)) this.#moderator.spoke(roomName, party.key, clientId);
+    return posted;
+  }
+
+  /** Who the session is to the room's moderation. */
+  #partyOf(session: Session): Party {
+    const account = session.account;
+    return {
+      key: session.key ?? '',
+      address: account === null ? session.peer : undefined,
+      account: account !== null,
+      admin: account !== null && this.#identity !== null && this.#identity.isAdmin(account),
+    };
+  }
+
+  /**
+   * Every envelope from the bus. A moderation notice from another node is routed, then the
+   * moderation commands act on it here (re-read the room; take out the user kicked or banned).
+   */
+  #routed(envelope: Envelope): void {
+    this.#router.route(envelope);
+    if (envelope.event.type === 'moderation' && envelope.origin !== this.#nodeId) this.#moderation.noticeFromElsewhere(envelope.event.entry);
   }
 
   /** What others will see of a user's text, or why it is refused: one rule for rooms and private messages. */

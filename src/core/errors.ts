@@ -31,6 +31,13 @@ export const ERRORS = {
   insecure_transport: { status: 403, text: 'Passwords are only accepted over TLS (or from this machine).' },
   no_such_token: { status: 404, text: 'No such token.' },
   forbidden: { status: 403, text: 'Not allowed.' },
+  not_operator: { status: 403, text: 'Only room operators can do that.' },
+  banned: { status: 403, text: 'You are banned from that room.' },
+  muted: { status: 403, text: 'You are muted in that room.' },
+  moderated: { status: 403, text: 'That room is moderated: only voiced users and operators speak.' },
+  slowmode: { status: 429, text: 'That room is in slowmode; wait before your next message.' },
+  invite_only: { status: 403, text: 'That room is invite-only.' },
+  room_full: { status: 409, text: 'That room is full.' },
   internal_error: { status: 500, text: 'Something went wrong on the server; the connection is being closed.' },
 } as const;
 
@@ -39,7 +46,7 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ChatError {
   readonly code: ErrorCode;
   readonly text: string;
-  /** With `too_many_attempts`: how long until a retry may succeed (HTTP sends it as Retry-After). */
+  /** With `too_many_attempts` and `slowmode`: how long until a retry may succeed (HTTP sends it as Retry-After). */
   readonly retryAfterMs?: number;
 }
 

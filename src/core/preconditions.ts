@@ -27,4 +27,15 @@ export const PRECONDITIONS: Readonly<Record<CommandType, Precondition>> = {
   signup: { named: false, member: false },
   logout: { named: true, member: false },
   password: { named: true, member: false },
+  // Moderation: rank is checked by the moderator (an admin may act on a room it is not in).
+  role: { named: true, member: false },
+  kick: { named: true, member: false },
+  ban: { named: true, member: false },
+  unban: { named: true, member: false },
+  bans: { named: true, member: false },
+  mute: { named: true, member: false },
+  unmute: { named: true, member: false },
+  invite: { named: true, member: false },
+  mode: { named: true, member: false },
+  modlog: { named: true, member: false },
 };

@@ -19,6 +19,8 @@ export class Session {
     readonly id: string,
     readonly door: Door<unknown>,
     readonly link: unknown,
+    /** The peer address the door saw (a guest's bans also hold it); undefined when unknown. */
+    readonly peer?: string,
   ) {
     this.ref = { id, name: '' };
   }

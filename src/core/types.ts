@@ -1,5 +1,7 @@
 import type { Disconnect } from './disconnect.js';
 import type { ChatError } from './errors.js';
+import type { ModLogEntry, RoomSettings } from './moderation/state.js';
+import type { SanctionView } from './moderation/room-moderator.js';
 
 /** chat: a plain line; action: /me; topic: a topic change (stored, sequenced like chat). */
 export type MessageKind = 'chat' | 'action' | 'topic';
@@ -34,7 +36,12 @@ export interface UserRef {
   /** Session id, stable for the life of a connection. */
   readonly id: string;
   readonly name: string;
+  /** The user's role in the room, in member lists (who, joined); absent for none. */
+  readonly role?: MemberRole;
 }
+
+/** A member's role in a room: owner (or a server admin), operator, voiced. */
+export type MemberRole = 'owner' | 'op' | 'voice';
 
 /** What the core asks a door to deliver. Events carry no recipient: the door is told whom. */
 export type ChatEvent =
@@ -54,6 +61,8 @@ export type ChatEvent =
   | { readonly type: 'typing'; readonly room: string; readonly user: UserRef }
   /** A line from the operator or the server itself to everyone. */
   | { readonly type: 'broadcast'; readonly from: string; readonly text: string; readonly ts: number }
+  /** An operator acted in the room (kick, ban, mode...): told to its members and the user acted on. */
+  | { readonly type: 'moderation'; readonly entry: ModLogEntry }
   /** The server is closing this session; the door says why, then closes. */
   | ({ readonly type: 'disconnect' } & Disconnect);
 
@@ -96,7 +105,21 @@ export type Command =
   | { readonly type: 'signup'; readonly password: string; readonly name?: string; readonly room?: string; readonly peer?: string; readonly secure?: boolean }
   /** Revokes this connection's token and ends the session. */
   | { readonly type: 'logout' }
-  | { readonly type: 'password'; readonly old: string; readonly new: string; readonly peer?: string; readonly secure?: boolean };
+  | { readonly type: 'password'; readonly old: string; readonly new: string; readonly peer?: string; readonly secure?: boolean }
+  // ---- moderation (issue 10): operators of `room` act on the user called `name` ----
+  /** /op, /deop, /voice, /devoice. */
+  | { readonly type: 'role'; readonly room: string; readonly name: string; readonly role: 'op' | 'voice'; readonly grant: boolean }
+  | { readonly type: 'kick'; readonly room: string; readonly name: string; readonly reason?: string }
+  /** No `durationMs`: until /unban. */
+  | { readonly type: 'ban'; readonly room: string; readonly name: string; readonly durationMs?: number; readonly reason?: string }
+  | { readonly type: 'unban'; readonly room: string; readonly name: string }
+  | { readonly type: 'bans'; readonly room: string }
+  | { readonly type: 'mute'; readonly room: string; readonly name: string; readonly durationMs?: number; readonly reason?: string }
+  | { readonly type: 'unmute'; readonly room: string; readonly name: string }
+  | { readonly type: 'invite'; readonly room: string; readonly name: string }
+  /** Without `setting`: shows the room's settings. With it: sets it to `value` (operators). */
+  | { readonly type: 'mode'; readonly room: string; readonly setting?: string; readonly value?: string }
+  | { readonly type: 'modlog'; readonly room: string; readonly limit?: number };
 
 export type CommandType = Command['type'];
 
@@ -123,7 +146,12 @@ export type Reply =
   | { readonly type: 'typing' }
   | { readonly type: 'bye' }
   /** A named session logged in, signed up or changed its password: its (new) token. */
-  | { readonly type: 'account'; readonly name: string; readonly account: string; readonly token: string };
+  | { readonly type: 'account'; readonly name: string; readonly account: string; readonly token: string }
+  /** A moderation action was done: what the log recorded. */
+  | { readonly type: 'moderated'; readonly entry: ModLogEntry }
+  | { readonly type: 'bans'; readonly room: string; readonly bans: readonly SanctionView[]; readonly mutes: readonly SanctionView[] }
+  | { readonly type: 'modes'; readonly room: string; readonly settings: RoomSettings }
+  | { readonly type: 'modlog'; readonly room: string; readonly entries: readonly ModLogEntry[] };
 
 export interface RoomsReply {
   readonly type: 'rooms';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { SanctionView } from '../core/moderation/room-moderator.js';
+import type { ModLogEntry, RoomSettings } from '../core/moderation/state.js';
 import type { ChatMessage, RoomSummary, UserRef } from '../core/types.js';
 
 /**
@@ -11,6 +13,9 @@ const text = z.string().max(1_000_000);
 // Bounds on parsing only; the core says what a password may be (weak_password).
 const password = z.string().max(4096);
 const token = z.string().min(1).max(512);
+const userName = z.string().min(1).max(200);
+const reason = z.string().max(1000);
+const seconds = z.number().int().min(1).max(366 * 86_400);
 
 export const JsonRequestSchema = z.discriminatedUnion('type', [
   // `hello` names the session as a guest ({name}), logs in ({name, password}) or comes back
@@ -41,6 +46,14 @@ export const JsonRequestSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('typing'), id: requestId, room }),
   z.object({ type: z.literal('command'), id: requestId, line: z.string().max(1_000_000) }),
+  // Moderation (operators of `room`; see docs/protocol.md). `seconds`: a timed ban or mute.
+  ...(['op', 'deop', 'voice', 'devoice', 'unban', 'unmute', 'invite'] as const).map((t) => z.object({ type: z.literal(t), id: requestId, room, name: userName })),
+  z.object({ type: z.literal('kick'), id: requestId, room, name: userName, reason: reason.optional() }),
+  z.object({ type: z.literal('ban'), id: requestId, room, name: userName, seconds: seconds.optional(), reason: reason.optional() }),
+  z.object({ type: z.literal('mute'), id: requestId, room, name: userName, seconds: seconds.optional(), reason: reason.optional() }),
+  z.object({ type: z.literal('bans'), id: requestId, room }),
+  z.object({ type: z.literal('mode'), id: requestId, room, setting: z.string().max(32).optional(), value: z.union([z.string().max(32), z.number().int().min(0).max(1_000_000), z.boolean()]).optional() }),
+  z.object({ type: z.literal('modlog'), id: requestId, room, limit: z.number().int().min(1).max(200).optional() }),
   z.object({ type: z.literal('help'), id: requestId }),
   z.object({ type: z.literal('ping'), id: requestId }),
   z.object({ type: z.literal('quit'), id: requestId, reason: z.string().max(500).optional() }),
@@ -74,7 +87,12 @@ export type JsonServerMessage =
   | (Re & { type: 'ok' })
   | (Re & { type: 'pong' })
   | (Re & { type: 'bye'; reason: string; code?: string })
-  | (Re & { type: 'error'; code: string; text: string })
+  | (Re & { type: 'error'; code: string; text: string; retryAfterMs?: number })
+  | (Re & { type: 'moderated'; entry: ModLogEntry })
+  | (Re & { type: 'bans'; room: string; bans: SanctionView[]; mutes: SanctionView[] })
+  | (Re & { type: 'modes'; room: string; settings: RoomSettings })
+  | (Re & { type: 'modlog'; room: string; entries: ModLogEntry[] })
+  | { type: 'moderation'; entry: ModLogEntry }
   | { type: 'message'; message: ChatMessage }
   | { type: 'join'; room: string; user: UserRef }
   | { type: 'leave'; room: string; user: UserRef; reason: string }

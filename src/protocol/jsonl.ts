@@ -1,6 +1,7 @@
 import { chatError, type ChatError } from '../core/errors.js';
 import type { ChatEvent, Command, Reply } from '../core/types.js';
 import { HELP, parseSlash } from './slash.js';
+import { moderationCommand } from './moderation-requests.js';
 import { JsonRequestSchema, type JsonRequest, type JsonServerMessage } from './jsonl-shapes.js';
 
 export type RequestId = string | number | null;
@@ -106,6 +107,22 @@ export function decodeRequest(request: JsonRequest, re: RequestId): Decoded {
       return { kind: 'command', command: { type: 'quit', reason: request.reason } };
     case 'command':
       return { kind: 'slash', line: request.line };
+    case 'op':
+    case 'deop':
+    case 'voice':
+    case 'devoice':
+    case 'unban':
+    case 'unmute':
+    case 'invite':
+    case 'kick':
+    case 'ban':
+    case 'mute':
+    case 'bans':
+    case 'mode':
+    case 'modlog': {
+      const { type, id: _id, ...fields } = request;
+      return { kind: 'command', command: moderationCommand({ action: type, ...fields }) };
+    }
     case 'help':
       return { kind: 'local', message: helpMessage(re) };
     case 'ping':
@@ -134,7 +151,7 @@ export function helpMessage(re: RequestId): JsonServerMessage {
 }
 
 export function errorMessage(error: ChatError, re: RequestId): JsonServerMessage {
-  return { type: 'error', re, code: error.code, text: error.text };
+  return { type: 'error', re, code: error.code, text: error.text, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
 }
 
 export function replyMessage(reply: Reply, re: RequestId, quitReason = 'Quit'): JsonServerMessage {
@@ -168,6 +185,14 @@ export function replyMessage(reply: Reply, re: RequestId, quitReason = 'Quit'): 
       return { type: 'ok', re };
     case 'bye':
       return { type: 'bye', re, reason: quitReason };
+    case 'moderated':
+      return { type: 'moderated', re, entry: reply.entry };
+    case 'bans':
+      return { type: 'bans', re, room: reply.room, bans: [...reply.bans], mutes: [...reply.mutes] };
+    case 'modes':
+      return { type: 'modes', re, room: reply.room, settings: reply.settings };
+    case 'modlog':
+      return { type: 'modlog', re, room: reply.room, entries: [...reply.entries] };
   }
 }
 
@@ -188,6 +213,8 @@ export function eventMessage(event: ChatEvent): JsonServerMessage {
       return event;
     case 'broadcast':
       return event;
+    case 'moderation':
+      return { type: 'moderation', entry: event.entry };
     case 'disconnect':
       return { type: 'bye', re: null, reason: event.reason, code: event.code };
   }

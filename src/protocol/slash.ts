@@ -1,3 +1,4 @@
+import { parseDuration } from '../core/moderation/duration.js';
 import type { Command } from '../core/types.js';
 import type { HelpEntry } from './jsonl-shapes.js';
 
@@ -24,6 +25,38 @@ interface SlashSpec {
 
 /** `maxArgs` of a command whose last argument is free text. */
 export const FREE_TEXT = Number.POSITIVE_INFINITY;
+
+/** The text after the first `n` words. */
+function dropWords(rest: string, n: number): string {
+  let left = rest;
+  for (let i = 0; i < n; i++) left = left.replace(/^\S+\s*/, '');
+  return left.trim();
+}
+
+function role(which: 'op' | 'voice', grant: boolean, summary: string): SlashSpec {
+  const word = `${grant ? '' : 'de'}${which}`;
+  return { usage: `/${word} NAME`, summary, minArgs: 1, maxArgs: 1, needsRoom: true, build: (a, _r, room) => ({ type: 'role', room, name: a[0] ?? '', role: which, grant }) };
+}
+
+function target(type: 'unban' | 'unmute' | 'invite', summary: string): SlashSpec {
+  return { usage: `/${type} NAME`, summary, minArgs: 1, maxArgs: 1, needsRoom: true, build: (a, _r, room) => ({ type, room, name: a[0] ?? '' }) };
+}
+
+/** `/ban NAME [DURATION] [REASON]`: the second word is the duration when it reads as one. */
+function sanction(type: 'ban' | 'mute', summary: string): SlashSpec {
+  return {
+    usage: `/${type} NAME [DURATION] [REASON]`,
+    summary,
+    minArgs: 1,
+    maxArgs: FREE_TEXT,
+    needsRoom: true,
+    build: (a, rest, room) => {
+      const durationMs = a[1] === undefined ? null : parseDuration(a[1]);
+      const reason = dropWords(rest, durationMs === null ? 1 : 2);
+      return { type, room, name: a[0] ?? '', ...(durationMs === null ? {} : { durationMs }), ...(reason === '' ? {} : { reason }) };
+    },
+  };
+}
 
 /**
  * The command table: one row per command, preconditions checked in `parseSlash`.
@@ -88,6 +121,40 @@ export const SLASH_COMMANDS: Readonly<Record<string, SlashSpec>> = {
     needsRoom: false,
     build: (a) => ({ type: 'password', old: a[0] ?? '', new: a[1] ?? '' }),
   },
+  op: role('op', true, 'make NAME an operator of the current room (owner)'),
+  deop: role('op', false, 'NAME is no longer an operator here (owner)'),
+  voice: role('voice', true, 'let NAME speak in a moderated room (operators)'),
+  devoice: role('voice', false, 'take NAME\'s voice (operators)'),
+  kick: {
+    usage: '/kick NAME [REASON]',
+    summary: 'remove NAME from the current room (operators)',
+    minArgs: 1,
+    maxArgs: FREE_TEXT,
+    needsRoom: true,
+    build: (a, rest, room) => ({ type: 'kick', room, name: a[0] ?? '', reason: dropWords(rest, 1) || undefined }),
+  },
+  ban: sanction('ban', 'keep NAME (a guest: and its address) out of the current room; DURATION like 30m, 2h, 7d (operators)'),
+  unban: target('unban', 'lift the ban on NAME (operators)'),
+  bans: { usage: '/bans', summary: 'the bans and mutes of the current room (operators)', minArgs: 0, maxArgs: 0, needsRoom: true, build: (_a, _r, room) => ({ type: 'bans', room }) },
+  mute: sanction('mute', 'NAME stays but cannot speak in the current room (operators)'),
+  unmute: target('unmute', 'NAME may speak again (operators)'),
+  invite: target('invite', 'let NAME into the current room while it is invite-only (operators)'),
+  mode: {
+    usage: '/mode [SETTING VALUE]',
+    summary: 'show the room\'s settings, or set one: topiclock|inviteonly|moderated on|off, slowmode SECONDS, limit N (operators)',
+    minArgs: 0,
+    maxArgs: 2,
+    needsRoom: true,
+    build: (a, _r, room) => ({ type: 'mode', room, setting: a[0], value: a[1] ?? '' }),
+  },
+  modlog: {
+    usage: '/modlog [N]',
+    summary: 'the last N moderation actions in the current room (operators)',
+    minArgs: 0,
+    maxArgs: 1,
+    needsRoom: true,
+    build: (a, _r, room) => ({ type: 'modlog', room, limit: a[0] === undefined ? 20 : Number(a[0]) }),
+  },
   quit: { usage: '/quit [REASON]', summary: 'leave the chat', minArgs: 0, maxArgs: FREE_TEXT, needsRoom: false, build: (_a, rest) => ({ type: 'quit', reason: rest === '' ? undefined : rest }) },
 };
 
@@ -104,8 +171,9 @@ export function parseSlash(line: string, room: string | null): SlashResult {
   if (!spec || !Object.hasOwn(SLASH_COMMANDS, name)) {
     return { kind: 'error', code: 'unknown_command', text: `Unknown command "/${name}". Type /help for the list.` };
   }
+  if (name === 'mode' && args.length === 1) return { kind: 'error', code: 'usage', text: `Usage: ${spec.usage}` };
   if (args.length < spec.minArgs || args.length > spec.maxArgs) return { kind: 'error', code: 'usage', text: `Usage: ${spec.usage}` };
-  if (name === 'history' && args[0] !== undefined && !/^\d{1,3}$/.test(args[0])) {
+  if ((name === 'history' || name === 'modlog') && args[0] !== undefined && !/^\d{1,3}$/.test(args[0])) {
     return { kind: 'error', code: 'usage', text: `Usage: ${spec.usage}` };
   }
   const needsRoom = spec.needsRoom || ((name === 'leave' || name === 'who') && args.length === 0);

@@ -1,3 +1,5 @@
+import type { SanctionView } from '../core/moderation/room-moderator.js';
+import type { ModLogEntry, RoomSettings } from '../core/moderation/state.js';
 import { z } from 'zod';
 import type { ChatMessage, MessageKind, RoomSummary } from '../core/types.js';
 
@@ -63,6 +65,20 @@ export const RICH_REQUESTS = {
   who: z.object({ room }),
   nick: z.object({ name }),
   topic: z.object({ room, text: text.optional() }),
+  /**
+   * A moderation request (see docs/protocol.md): `action` as the slash command of that name;
+   * `name` the user acted on; `seconds` a timed ban or mute; `setting`/`value` for `mode`.
+   */
+  moderate: z.object({
+    room,
+    action: z.enum(['op', 'deop', 'voice', 'devoice', 'kick', 'ban', 'unban', 'bans', 'mute', 'unmute', 'invite', 'mode', 'modlog']),
+    name: name.min(1).optional(),
+    reason: z.string().max(1000).optional(),
+    seconds: z.number().int().min(1).max(366 * 86_400).optional(),
+    setting: z.string().max(32).optional(),
+    value: z.union([z.string().max(32), z.number().int().min(0).max(1_000_000), z.boolean()]).optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+  }),
 } as const;
 
 export type RichRequestName = keyof typeof RICH_REQUESTS;
@@ -78,6 +94,8 @@ export const CLASSIC_REQUEST_NAMES = ['joinRoom', 'chatMessage'] as const;
 export interface WireUser {
   readonly id: string;
   readonly username: string;
+  /** The member's role in the room (member lists only): owner, op or voice; absent for none. */
+  readonly role?: 'owner' | 'op' | 'voice';
 }
 
 /**
@@ -146,6 +164,8 @@ export interface RichReplies {
   who: { room: string; users: WireUser[] };
   nick: { from: string; to: string };
   topic: { room: string; topic: string };
+  /** By action: the log entry of what was done; `bans`: bans and mutes; `mode` alone: settings; `modlog`: entries. */
+  moderate: { entry: ModLogEntry } | { room: string; bans: SanctionView[]; mutes: SanctionView[] } | { room: string; settings: RoomSettings } | { room: string; entries: ModLogEntry[] };
 }
 
 /** A (new) login token of the socket's account. */

@@ -1,6 +1,7 @@
 import type { ChatError } from '../core/errors.js';
-import type { ChatEvent, ChatMessage, Reply, RoomSummary } from '../core/types.js';
+import type { ChatEvent, ChatMessage, Reply, RoomSummary, UserRef } from '../core/types.js';
 import type { HelpEntry } from './jsonl-shapes.js';
+import { modLogLine, moderationLine, sanctionLines, settingsLine } from './moderation-text.js';
 
 /** Text-mode wording. docs/protocol.md quotes these lines: change both together. */
 export const TEXT = {
@@ -77,9 +78,16 @@ export function eventLines(event: ChatEvent): { room: string | null; lines: stri
       return { room: null, lines: prefixEach(`[${event.from}]: `, event.text) };
     case 'disconnect':
       return { room: null, lines: [event.reason] };
+    case 'moderation':
+      return { room: event.entry.room, lines: [moderationLine(event.entry)] };
     case 'typing':
       return null;
   }
+}
+
+/** A member's name with its role mark: `@` owner or operator, `+` voiced (as IRC shows them). */
+export function marked(user: UserRef): string {
+  return user.role === 'owner' || user.role === 'op' ? `@${user.name}` : user.role === 'voice' ? `+${user.name}` : user.name;
 }
 
 export function errorLine(error: ChatError): string {
@@ -108,7 +116,7 @@ export function replyLines(reply: Reply): string[] {
     }
     case 'joined': {
       if (!reply.fresh) return [`You are now talking in #${reply.room}.`];
-      const names = reply.users.map((u) => u.name).join(', ');
+      const names = reply.users.map(marked).join(', ');
       return [
         `You joined #${reply.room} (topic: ${reply.topic || 'none'}). ${reply.users.length} here: ${names}`,
         ...historyLines(reply.room, reply.history),
@@ -129,7 +137,17 @@ export function replyLines(reply: Reply): string[] {
       if (reply.message) return [`You set the topic of #${reply.room} to: ${reply.topic}`];
       return [`Topic of #${reply.room}: ${reply.topic || '(none)'}`];
     case 'who':
-      return [`Users in #${reply.room} (${reply.users.length}): ${reply.users.map((u) => u.name).join(', ')}`];
+      return [`Users in #${reply.room} (${reply.users.length}): ${reply.users.map(marked).join(', ')}`];
+    case 'moderated':
+      return [moderationLine(reply.entry)];
+    case 'bans': {
+      const lines = [...sanctionLines('Banned', reply.bans), ...sanctionLines('Muted', reply.mutes)];
+      return lines.length === 0 ? [`Nobody is banned or muted in #${reply.room}.`] : [`Bans and mutes in #${reply.room}:`, ...lines];
+    }
+    case 'modes':
+      return [settingsLine(reply.room, reply.settings)];
+    case 'modlog':
+      return reply.entries.length === 0 ? [`No moderation actions in #${reply.room} yet.`] : [`Moderation log of #${reply.room}, newest first:`, ...reply.entries.map(modLogLine)];
     case 'rooms': {
       if (reply.rooms.length === 0) return ['No rooms yet.'];
       const more = reply.next === null ? [] : [TEXT.moreRooms(reply.next)];

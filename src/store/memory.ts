@@ -1,5 +1,8 @@
 import { MemoryAccounts } from '../core/ports/accounts-memory.js';
 import type { TokenRecord } from '../core/ports/accounts.js';
+import type { ModLogEntry, RoomModeration } from '../core/moderation/state.js';
+import { MemoryModeration } from '../core/ports/moderation-memory.js';
+import type { ModerationStore, VersionedModeration } from '../core/ports/moderation.js';
 import type { ChatMessage, HistoryQuery } from '../core/types.js';
 import {
   clampLimit,
@@ -26,7 +29,8 @@ interface RoomState {
  * A store that keeps history in memory only: for tests of the core and for running without
  * a disk. Passes the same contract as the SQLite store, except surviving a restart.
  */
-export class MemoryStore extends MemoryAccounts implements Store, HistoryMaintenance {
+export class MemoryStore extends MemoryAccounts implements Store, HistoryMaintenance, ModerationStore {
+  readonly #moderation = new MemoryModeration();
   readonly #rooms = new Map<string, RoomState>();
   /** `${authorKey}\n${clientId}` -> the message it sent. */
   readonly #sends = new Map<string, ChatMessage>();
@@ -150,6 +154,22 @@ export class MemoryStore extends MemoryAccounts implements Store, HistoryMainten
   }
 
   async flush(): Promise<void> {}
+
+  moderationOf(room: string): Promise<VersionedModeration> {
+    return this.#moderation.moderationOf(room);
+  }
+
+  saveModeration(room: string, state: RoomModeration, version: number): Promise<boolean> {
+    return this.#moderation.saveModeration(room, state, version);
+  }
+
+  appendModLog(entry: ModLogEntry): Promise<void> {
+    return this.#moderation.appendModLog(entry);
+  }
+
+  modLog(room: string | null, limit: number): Promise<ModLogEntry[]> {
+    return this.#moderation.modLog(room, limit);
+  }
 
   async close(): Promise<void> {
     this.#closed = true;

@@ -6,6 +6,7 @@ import { hasAccounts } from '../../src/core/ports/accounts.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { accountsContract, token, user } from '../contracts/accounts-contract.js';
 import { message, storeContract } from '../contracts/store-contract.js';
+import { moderationContract } from '../contracts/moderation-contract.js';
 import { POSTGRES, startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 
 describe.skipIf(POSTGRES.kind === 'none')('PostgresStore (real server; skipped without PostgreSQL: apt-get install postgresql)', () => {
@@ -38,6 +39,16 @@ describe.skipIf(POSTGRES.kind === 'none')('PostgresStore (real server; skipped w
     reopen: async (closed) => PostgresStore.open({ connectionString: urls.get(closed) ?? '' }),
     // Another node: its own pool on the same database.
     sameData: async (open) => PostgresStore.open({ connectionString: urls.get(open) ?? '' }),
+  });
+
+  moderationContract('postgres', {
+    create: async () => {
+      const url = await server.freshDatabaseUrl();
+      const store = await PostgresStore.open({ connectionString: url });
+      urls.set(store, url);
+      return store;
+    },
+    reopen: async (closed) => PostgresStore.open({ connectionString: urls.get(closed) ?? '' }),
   });
 
   describe('accounts', () => {

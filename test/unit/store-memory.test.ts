@@ -1,4 +1,5 @@
 import { MemoryStore } from '../../src/store/memory.js';
+import { moderationContract } from '../contracts/moderation-contract.js';
 import { accountsContract } from '../contracts/accounts-contract.js';
 import { storeContract } from '../contracts/store-contract.js';
 
@@ -6,3 +7,5 @@ import { storeContract } from '../contracts/store-contract.js';
 storeContract('memory', { create: async () => new MemoryStore() });
 // No `reopen`, no `sameData`: memory is one process's, so those cases are skipped by design.
 accountsContract('memory', { create: async () => new MemoryStore() });
+// No `reopen`: memory cannot outlive its process.
+moderationContract('memory', { create: async () => new MemoryStore() });

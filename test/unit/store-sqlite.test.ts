@@ -8,6 +8,7 @@ import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { accountsContract, token, user } from '../contracts/accounts-contract.js';
 import { message, storeContract } from '../contracts/store-contract.js';
+import { moderationContract } from '../contracts/moderation-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +35,16 @@ accountsContract('sqlite (real file)', {
   reopen: async (closed) => SqliteStore.open(paths.get(closed) ?? ''),
   // A second connection to the same file, as a second process would open it.
   sameData: async (open) => SqliteStore.open(paths.get(open) ?? ''),
+});
+
+moderationContract('sqlite (real file)', {
+  create: async () => {
+    const path = join(dir, `db${++n}.sqlite`);
+    const store = SqliteStore.open(path);
+    paths.set(store, path);
+    return store;
+  },
+  reopen: async (closed) => SqliteStore.open(paths.get(closed) ?? ''),
 });
 
 describe('SqliteStore accounts', () => {

@@ -17,6 +17,7 @@ import { healthSummaryRoute } from './routes/health-summary.js';
 import { metricsRoute } from './routes/metrics.js';
 import type { Metrics } from '../../metrics/index.js';
 import { messageRoutes } from './routes/messages.js';
+import { moderationRoutes } from './routes/moderation.js';
 import { roomRoutes } from './routes/rooms.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { registerSecurityHeaders } from './security.js';
@@ -103,6 +104,7 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     messageRoutes(api, chat, auth);
     authRoutes(api, auth);
     tokenRoutes(api, auth);
+    moderationRoutes(api, chat, auth);
   });
   if (deps.metrics) metricsRoute(app, { registry: deps.metrics.registry, token: config.metricsToken });
   openApiRoute(app);

@@ -19,6 +19,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'messages', description: 'History and bot posts' },
         { name: 'accounts', description: 'Register, log in, and manage your account' },
         { name: 'tokens', description: 'Bot tokens for posting' },
+        { name: 'moderation', description: 'The moderation action log (admins)' },
       ],
       components: {
         securitySchemes: {

@@ -1,3 +1,4 @@
+import { normaliseAddress } from '../address-limit.js';
 import type { Socket } from 'socket.io';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import type { SecurityPolicy } from '../loopback.js';
@@ -44,7 +45,7 @@ const LEAVE_REASONS: Readonly<Record<string, Disconnect>> = {
  */
 export function handleConnection(socket: Socket, deps: ConnectionDeps): void {
   const link = new SocketLink(socket, peerOf(socket, deps.security), handshakeTokenOf(socket));
-  link.sessionId = deps.chat.connect(deps.door, link);
+  link.sessionId = deps.chat.connect(deps.door, link, link.peer.peer === undefined ? undefined : normaliseAddress(link.peer.peer));
   deps.door.add(link);
   deps.logger.debug({ session: link.sessionId, transport: socket.conn.transport.name }, 'Socket.IO connected');
 

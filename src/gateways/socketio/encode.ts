@@ -1,3 +1,4 @@
+import { moderationLine } from '../../protocol/moderation-text.js';
 import type { ChatEvent, ChatMessage, UserRef } from '../../core/types.js';
 import type { ServerEvents, WireMessage, WireUser } from '../../protocol/socketio-shapes.js';
 
@@ -13,7 +14,7 @@ export function humanTime(ts: number): string {
 }
 
 export function wireUser(user: UserRef): WireUser {
-  return { id: user.id, username: user.name };
+  return { id: user.id, username: user.name, ...(user.role === undefined ? {} : { role: user.role }) };
 }
 
 export function wireMessage(message: ChatMessage): WireMessage {
@@ -60,6 +61,8 @@ export function encodeEvent(event: ChatEvent, botName: string, now: number): Out
       };
     case 'broadcast':
       return { name: 'message', payload: notice(event.from, event.text, null, event.ts) };
+    case 'moderation':
+      return { name: 'message', payload: notice(botName, moderationLine(event.entry), event.entry.room, event.entry.ts) };
     case 'disconnect':
       return null;
   }

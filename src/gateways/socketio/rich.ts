@@ -5,6 +5,7 @@ import type { Command, Reply } from '../../core/types.js';
 import type { RichRequest, RichRequestName } from '../../protocol/socketio-shapes.js';
 import { closeAfterAnswer, done, execute, failed, type RequestContext, type Result } from './request.js';
 import { wireUser } from './encode.js';
+import { moderationCommand } from '../../protocol/moderation-requests.js';
 
 type RichHandler<N extends RichRequestName> = (ctx: RequestContext, request: RichRequest<N>) => Promise<Result>;
 
@@ -47,6 +48,22 @@ function welcome(ctx: RequestContext, reply: Reply): object | null {
     history: reply.joined.history,
     ...(reply.account === undefined ? {} : { account: reply.account, token: reply.token }),
   };
+}
+
+/** A moderation ack by the reply's kind. */
+function moderateReply(reply: Reply): object | null {
+  switch (reply.type) {
+    case 'moderated':
+      return { entry: reply.entry };
+    case 'bans':
+      return { room: reply.room, bans: reply.bans, mutes: reply.mutes };
+    case 'modes':
+      return { room: reply.room, settings: reply.settings };
+    case 'modlog':
+      return { room: reply.room, entries: reply.entries };
+    default:
+      return null;
+  }
 }
 
 /** A login on a named socket answers the new token; on an unnamed one, the whole welcome. */
@@ -126,6 +143,7 @@ export const RICH_HANDLERS: { [N in RichRequestName]: RichHandler<N> } = {
   who: (ctx, r) =>
     run(ctx, { type: 'who', room: r.room }, (reply) => (reply.type === 'who' ? { room: reply.room, users: reply.users.map(wireUser) } : null)),
   nick: (ctx, r) => run(ctx, { type: 'nick', name: r.name }, (reply) => (reply.type === 'renamed' ? { from: reply.from, to: reply.to } : null)),
+  moderate: (ctx, r) => run(ctx, moderationCommand(r), moderateReply),
   topic: (ctx, r) =>
     run(ctx, { type: 'topic', room: r.room, text: r.text }, (reply) => (reply.type === 'topic' ? { room: reply.room, topic: reply.topic } : null)),
 };

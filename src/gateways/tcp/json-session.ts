@@ -1,3 +1,4 @@
+import { normaliseAddress } from '../address-limit.js';
 import type { Chat } from '../../core/chat.js';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
 import { chatError } from '../../core/errors.js';
@@ -32,7 +33,7 @@ export class JsonSession implements LineHandler, JsonLink {
     this.connection = connection;
     this.#peer = peer;
     this.#chat = chat;
-    this.#sessionId = chat.connect(door, this as JsonLink);
+    this.#sessionId = chat.connect(door, this as JsonLink, peer.peer === undefined ? undefined : normaliseAddress(peer.peer));
     this.#runner = new CommandRunner(chat, connection, this.#sessionId);
     connection.logger.debug({ session: this.#sessionId, mode: 'json', remote: connection.peerAddress }, 'TCP session started');
   }

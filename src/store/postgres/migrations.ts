@@ -57,6 +57,26 @@ export const MIGRATIONS: readonly string[] = [
      label      text NOT NULL
    );
    CREATE INDEX tokens_by_account ON tokens (account_id);`,
+  // Moderation (issue 10), as in the SQLite store: one JSON document per room written under a
+  // version check, and the action log (`n` orders entries of the same ms).
+  `CREATE TABLE room_moderation (
+     room    text PRIMARY KEY,
+     state   text NOT NULL,
+     version int8 NOT NULL
+   );
+   CREATE TABLE moderation_log (
+     n      bigserial PRIMARY KEY,
+     id     text NOT NULL UNIQUE,
+     room   text NOT NULL,
+     ts     int8 NOT NULL,
+     actor  text NOT NULL,
+     action text NOT NULL,
+     target text NOT NULL,
+     reason text NOT NULL,
+     detail text NOT NULL
+   );
+   CREATE INDEX moderation_log_by_room ON moderation_log (room, ts);
+   CREATE INDEX moderation_log_by_ts ON moderation_log (ts);`,
 ];
 
 // Two-int advisory lock keys (a key space apart from the one-bigint keys commit.ts uses):

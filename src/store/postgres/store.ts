@@ -15,6 +15,9 @@ import {
   type Store,
 } from '../store.js';
 import { PostgresAccounts } from './accounts.js';
+import { PostgresModeration } from './moderation.js';
+import type { ModLogEntry, RoomModeration } from '../../core/moderation/state.js';
+import type { ModerationStore, VersionedModeration } from '../../core/ports/moderation.js';
 import { commitBatch } from './commit.js';
 import { describeError, PostgresUnavailableError } from './errors.js';
 import * as maintenance from './maintenance.js';
@@ -80,9 +83,10 @@ const wholeSeq = (n: number): number => Math.max(-1, Math.min(Number.MAX_SAFE_IN
  * one batch is in flight at a time, so appends commit and resolve in call order. Accounts and
  * tokens live in the same database (see accounts.ts), read and written straight through the pool.
  */
-export class PostgresStore implements Store, AccountStore, HistoryMaintenance {
+export class PostgresStore implements Store, AccountStore, HistoryMaintenance, ModerationStore {
   readonly #pool: pg.Pool;
   readonly #accounts: PostgresAccounts;
+  readonly #moderation: PostgresModeration;
   readonly #windowMs: number;
   readonly #pingTimeoutMs: number;
   readonly #onBackgroundError: (message: string) => void;
@@ -98,6 +102,7 @@ export class PostgresStore implements Store, AccountStore, HistoryMaintenance {
   private constructor(pool: pg.Pool, options: PostgresOptions) {
     this.#pool = pool;
     this.#accounts = new PostgresAccounts((what, sql, values) => this.#query(what, sql, values));
+    this.#moderation = new PostgresModeration((what, sql, values) => this.#query(what, sql, values));
     this.#windowMs = options.commitWindowMs ?? 0;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     this.#onBackgroundError = options.onBackgroundError ?? ((message) => process.emitWarning(message));
@@ -234,6 +239,23 @@ export class PostgresStore implements Store, AccountStore, HistoryMaintenance {
 
   #asQuery(what: string): <R extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<pg.QueryResult<R>> {
     return (sql, values) => this.#query(what, sql, values);
+  }
+
+  // Moderation: each call one statement (see moderation.ts).
+  moderationOf(room: string): Promise<VersionedModeration> {
+    return this.#moderation.moderationOf(room);
+  }
+
+  saveModeration(room: string, state: RoomModeration, version: number): Promise<boolean> {
+    return this.#moderation.saveModeration(room, state, version);
+  }
+
+  appendModLog(entry: ModLogEntry): Promise<void> {
+    return this.#moderation.appendModLog(entry);
+  }
+
+  modLog(room: string | null, limit: number): Promise<ModLogEntry[]> {
+    return this.#moderation.modLog(room, limit);
   }
 
   async ping(): Promise<void> {

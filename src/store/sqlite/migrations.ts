@@ -56,6 +56,25 @@ export const MIGRATIONS: readonly string[] = [
      label      TEXT NOT NULL
    );
    CREATE INDEX tokens_by_account ON tokens (account_id);`,
+  // Moderation (issue 10): one JSON document per room, written under a version check (see
+  // ModerationStore), and the action log. The log's rowid orders entries of the same ms.
+  `CREATE TABLE room_moderation (
+     room    TEXT PRIMARY KEY,
+     state   TEXT NOT NULL,
+     version INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE moderation_log (
+     id     TEXT NOT NULL UNIQUE,
+     room   TEXT NOT NULL,
+     ts     INTEGER NOT NULL,
+     actor  TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );
+   CREATE INDEX moderation_log_by_room ON moderation_log (room, ts);
+   CREATE INDEX moderation_log_by_ts ON moderation_log (ts);`,
 ];
 
 export function migrate(db: Database): number {

@@ -16,6 +16,9 @@ import {
 } from '../store.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteMaintenance } from './maintenance.js';
+import { SqliteModeration } from './moderation.js';
+import type { ModLogEntry, RoomModeration } from '../../core/moderation/state.js';
+import type { ModerationStore, VersionedModeration } from '../../core/ports/moderation.js';
 import { Checkpointer } from './checkpointer.js';
 import { migrate } from './migrations.js';
 import type { OnCommit } from '../commit-report.js';
@@ -65,10 +68,11 @@ interface SendRow {
  * window (or per turn of the event loop), so a burst of messages costs one commit (and one
  * fsync), not one each. Accounts and tokens live in the same database (see accounts.ts).
  */
-export class SqliteStore implements Store, AccountStore, HistoryMaintenance {
+export class SqliteStore implements Store, AccountStore, HistoryMaintenance, ModerationStore {
   readonly #db: Database.Database;
   readonly #accounts: SqliteAccounts;
   readonly #maintenance: SqliteMaintenance;
+  readonly #moderation: SqliteModeration;
   readonly #insert: Database.Statement;
   readonly #touchRoom: Database.Statement;
   readonly #setTopic: Database.Statement;
@@ -95,6 +99,7 @@ export class SqliteStore implements Store, AccountStore, HistoryMaintenance {
     this.#db = db;
     this.#windowMs = windowMs;
     this.#accounts = new SqliteAccounts(db);
+    this.#moderation = new SqliteModeration(db);
     this.#insert = db.prepare(
       'INSERT INTO messages (room, seq, id, kind, author, text, ts, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -259,6 +264,23 @@ export class SqliteStore implements Store, AccountStore, HistoryMaintenance {
   }
   pruneExpired(now: number): Promise<{ tokens: number; sends: number }> {
     return this.#maintenance.pruneExpired(now);
+  }
+
+  // Moderation: each call one statement (see moderation.ts).
+  moderationOf(room: string): Promise<VersionedModeration> {
+    return this.#moderation.moderationOf(room);
+  }
+
+  saveModeration(room: string, state: RoomModeration, version: number): Promise<boolean> {
+    return this.#moderation.saveModeration(room, state, version);
+  }
+
+  appendModLog(entry: ModLogEntry): Promise<void> {
+    return this.#moderation.appendModLog(entry);
+  }
+
+  modLog(room: string | null, limit: number): Promise<ModLogEntry[]> {
+    return this.#moderation.modLog(room, limit);
   }
 
   async ping(): Promise<void> {

@@ -636,6 +636,7 @@ export class Chat {
     sender: Session | null,
     clientId?: string,
     account: string | undefined = sender?.account?.id,
+    receivedAt: number = this.#clock(),
   ): Promise<Outcome> {
     const checked = this.#cleanText(kind === 'topic' ? singleLine(raw) : raw);
     if ('error' in checked) return fail(checked.error);
@@ -654,7 +655,9 @@ export class Chat {
       kind,
       author,
       text,
-      ts: this.#clock(),
+      // When the message reached the server (before the room's checks), the start of its
+      // delivery latency.
+      ts: receivedAt,
       dedupe: clientId === undefined || clientId === '' ? undefined : { authorKey: foldName(author), clientId },
       ...(account === undefined ? {} : { account }),
     };
@@ -714,6 +717,7 @@ export class Chat {
   }
 
   async #topic(session: Session, roomName: string, text: string | undefined): Promise<Outcome> {
+    const receivedAt = this.#clock();
     const room = this.#rooms.get(roomName);
     if (text === undefined || text.trim() === '') return ok({ type: 'topic', room: roomName, topic: room?.topic ?? '' });
     const party = this.#partyOf(session);
@@ -721,17 +725,18 @@ export class Chat {
     const cannotSpeak = await this.#moderator.speakRefusal(roomName, party);
     const refused = (cannotSpeak?.code === 'slowmode' ? null : cannotSpeak) ?? (await this.#moderator.topicRefusal(roomName, party));
     if (refused) return fail(refused);
-    const posted = await this.#post(session.name ?? '', roomName, text, 'topic', session);
+    const posted = await this.#post(session.name ?? '', roomName, text, 'topic', session, undefined, session.account?.id, receivedAt);
     if (!posted.ok || posted.reply.type !== 'sent') return posted;
     return ok({ type: 'topic', room: roomName, topic: posted.reply.message.text, message: posted.reply.message });
   }
 
   /** A member's message, if the room's moderation lets it speak (bans, mutes, moderated, slowmode). */
   async #speak(session: Session, roomName: string, text: string, kind: MessageKind, clientId?: string): Promise<Outcome> {
+    const receivedAt = this.#clock();
     const party = this.#partyOf(session);
     const refused = await this.#moderator.speakRefusal(roomName, party, clientId);
     if (refused) return fail(refused);
-    const posted = await this.#post(session.name ?? '', roomName, text, kind, session, clientId);
+    const posted = await this.#post(session.name ?? '', roomName, text, kind, session, clientId, session.account?.id, receivedAt);
     if (posted.ok && !(posted.reply.type === 'sent' && posted.reply.replayed === true)) this.#moderator.spoke(roomName, party.key, clientId);
     return posted;
   }

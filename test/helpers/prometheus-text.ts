@@ -44,8 +44,11 @@ export function parsePrometheusText(text: string): Sample[] {
       labels[label[1] ?? ''] = (label[2] ?? '').replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
     }
     const raw = match[3] ?? '';
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value, ${where}`);
+    // As Prometheus reads them (Go's ParseFloat): NaN and Inf in any case (prom-client writes
+    // "Nan" for an event-loop lag with no samples yet).
+    const special = raw.toLowerCase();
+    const value = special === '+inf' || special === 'inf' ? Infinity : special === '-inf' ? -Infinity : Number(raw);
+    if (Number.isNaN(value) && special !== 'nan') throw new Error(`bad value, ${where}`);
     samples.push({ name, labels, value });
   });
   return samples;

@@ -70,6 +70,7 @@ export class RoomModerator {
   readonly #cacheMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #cache = new Map<string, { state: RoomModeration; version: number; readAt: number }>();
+  readonly #reading = new Map<string, Promise<{ state: RoomModeration; version: number }>>();
   /** room -> folded name -> when its last message was accepted (slowmode). */
   readonly #spoke = new Map<string, Map<string, { at: number; clientId: string | undefined }>>();
 
@@ -89,9 +90,20 @@ export class RoomModerator {
     const cached = this.#cache.get(room);
     const now = this.#clock();
     if (!fresh && cached && now - cached.readAt < this.#cacheMs) return cached;
-    const read = await this.#store.moderationOf(room);
-    this.#cache.set(room, { ...read, readAt: now });
-    return read;
+    // Callers waiting on one read resume in the order they asked, so a sender's messages reach
+    // the store in the order they arrived even when the cache is refreshed under them.
+    const pending = fresh ? undefined : this.#reading.get(room);
+    if (pending) return pending;
+    const reading = this.#store.moderationOf(room).then((read) => {
+      this.#cache.set(room, { ...read, readAt: now });
+      return read;
+    });
+    if (!fresh) this.#reading.set(room, reading);
+    try {
+      return await reading;
+    } finally {
+      if (this.#reading.get(room) === reading) this.#reading.delete(room);
+    }
   }
 
   /** Another node changed the room: read it again next time. */

@@ -31,6 +31,7 @@ export const ERRORS = {
   insecure_transport: { status: 403, text: 'Passwords are only accepted over TLS (or from this machine).' },
   no_such_token: { status: 404, text: 'No such token.' },
   forbidden: { status: 403, text: 'Not allowed.' },
+  rate_limited: { status: 429, text: 'Too many requests; slow down.' },
   internal_error: { status: 500, text: 'Something went wrong on the server; the connection is being closed.' },
 } as const;
 
@@ -39,7 +40,7 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ChatError {
   readonly code: ErrorCode;
   readonly text: string;
-  /** With `too_many_attempts`: how long until a retry may succeed (HTTP sends it as Retry-After). */
+  /** With `too_many_attempts` and `rate_limited`: how long until a retry may succeed (HTTP sends it as Retry-After). */
   readonly retryAfterMs?: number;
 }
 

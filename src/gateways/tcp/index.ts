@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
+import { floodBudgets, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
 import { EOL, TEXT } from '../../protocol/text.js';
 import { addressLimitFrom, limitConnections, type AddressLimit } from '../address-limit.js';
@@ -70,6 +70,7 @@ export async function startTcpGateway({ chat, config, logger, addressLimit, tls,
     maxOutbufBytes: config.maxOutbufBytes,
     idleTimeout: config.idleTimeout,
     namingTimeout: config.namingTimeout,
+    flood: floodBudgets(config),
   };
   const modes: Modes = {
     text: (connection) => new TextSession(connection, chat, textDoor, peerOf(connection.socket, security)),

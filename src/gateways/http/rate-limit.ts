@@ -25,7 +25,7 @@ const BEARER = /^Bearer +(\S{1,512}) *$/i;
 function classOf(request: FastifyRequest): CommandClass {
   if (request.method !== 'GET') return 'general';
   const path = request.url.split('?', 1)[0] ?? '';
-  return /^\/api\/rooms(\/[^/]+\/messages)?\/?$/.test(path) ? 'expensive' : 'general';
+  return /^\/api\/rooms(\/[^/]+\/(messages|users))?\/?$/.test(path) ? 'expensive' : 'general';
 }
 
 /**
@@ -60,7 +60,8 @@ export function registerRateLimit(app: FastifyInstance, deps: HttpRateLimitDeps)
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!/^\/api(\/|\?|$)/.test(request.url)) return;
+    // Health probes come from load balancers, often and from one address: never limited.
+    if (!/^\/api(\/|\?|$)/.test(request.url) || /^\/api\/health(\/|\?|$)/.test(request.url)) return;
     const now = clock();
     sweep(now);
     const address = normaliseAddress(request.ip);

@@ -79,16 +79,24 @@ export class AddressLimit {
    * is at the limit (or the socket is already gone): the caller refuses it.
    */
   admit(socket: Socket): boolean {
+    return this.refusal(socket) === null;
+  }
+
+  /**
+   * As `admit`, saying why a socket is refused: too many open from its address, too many new
+   * ones this minute, or already gone. Null: admitted (and counted until its 'close').
+   */
+  refusal(socket: Socket): 'too_many_open' | 'too_many_new' | 'gone' | null {
     const raw = socket.remoteAddress;
-    if (raw === undefined) return false; // closed before we looked: nothing to serve
+    if (raw === undefined) return 'gone'; // closed before we looked: nothing to serve
     const address = normaliseAddress(raw);
-    if (this.#isExempt(address)) return true;
-    if (!this.#arrivalAllowed(address)) return false;
-    if (this.max === 0) return true;
+    if (this.#isExempt(address)) return null;
+    if (!this.#arrivalAllowed(address)) return 'too_many_new';
+    if (this.max === 0) return null;
     const open = this.#open.get(address) ?? 0;
     if (open >= this.max) {
       this.#noteRefusal(address, 'connection limit per address reached: refusing new connections (MAX_CONNECTIONS_PER_ADDRESS)');
-      return false;
+      return 'too_many_open';
     }
     this.#open.set(address, open + 1);
     socket.once('close', () => {
@@ -96,7 +104,7 @@ export class AddressLimit {
       if (left <= 0) this.#open.delete(address);
       else this.#open.set(address, left);
     });
-    return true;
+    return null;
   }
 
   /** Counts a new connection from `address` against MAX_NEW_CONNECTIONS_PER_MINUTE. */

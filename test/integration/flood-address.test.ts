@@ -39,7 +39,7 @@ describe('new connections per minute, per address', () => {
     // Three opened this minute, none open now: the fourth is refused anyway.
     const fourth = await LineClient.open(t.tcpPort);
     open.push(fourth);
-    await fourth.waitFor(/Too many connections from your address/);
+    await fourth.waitFor('Disconnected: Too many new connections from your address (at most 3 a minute).');
     await fourth.closed;
     expect(await httpRefused(t.httpPort)).toBe(true);
   });

@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { sampleProcess } from '../lib/procstat.js';
 import { HOST, sleep } from '../lib/ports.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
@@ -64,44 +66,28 @@ class JsonClient {
   }
 }
 
-/** Writes lines as fast as the socket drains; reconnects under a new name when cut. */
+/** The flooder process (flooder-main.ts), pinned beside the load generator; its counts come on SIGTERM. */
 class Flooder {
   written = 0;
   disconnects = 0;
-  #stopped = false;
-  #socket: Socket | null = null;
-  #generation = 0;
-  readonly #port: number;
+  readonly #child: ChildProcess;
+  readonly #report: Promise<string>;
 
-  constructor(port: number) {
-    this.#port = port;
+  constructor(port: number, cpu: number | null) {
+    const script = fileURLToPath(new URL('./flooder-main.js', import.meta.url));
+    const [file, args] = cpu === null ? [process.execPath, [script, String(port)]] : ['taskset', ['-c', String(cpu), process.execPath, script, String(port)]];
+    this.#child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    this.#child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    this.#report = new Promise((resolve) => this.#child.once('exit', () => resolve(out)));
   }
 
-  start(): void {
-    if (this.#stopped) return;
-    const socket = connect(this.#port, HOST, () => {
-      socket.write(`flooder${++this.#generation}\n`);
-      const pump = (): void => {
-        while (!this.#stopped && !socket.destroyed) {
-          this.written++;
-          if (!socket.write(`flood ${this.written} ${'x'.repeat(80)}\n`)) return void socket.once('drain', pump);
-        }
-      };
-      pump();
-    });
-    this.#socket = socket;
-    socket.on('error', () => undefined); // being cut is what is measured; 'close' counts it
-    socket.on('data', () => undefined);
-    socket.on('close', () => {
-      if (this.#stopped) return;
-      this.disconnects++;
-      setTimeout(() => this.start(), 50);
-    });
-  }
-
-  stop(): void {
-    this.#stopped = true;
-    this.#socket?.destroy();
+  async stop(): Promise<void> {
+    this.#child.kill('SIGTERM');
+    const out = await this.#report;
+    const counts = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { written?: number; disconnects?: number };
+    this.written = counts.written ?? 0;
+    this.disconnects = counts.disconnects ?? 0;
   }
 }
 
@@ -114,8 +100,9 @@ export const flood: Scenario = {
     const phaseMs = context.quick ? 4000 : 15_000;
     const phases: FloodPhase[] = [];
     const skips: SkipRecord[] = [];
-    // Flood control on (the bench turns it off for the throughput scenarios).
-    const floodContext = { ...context, parleyEnv: { ...context.parleyEnv, FLOOD_CONTROL: 'true' } };
+    // Flood control on (the bench turns it off for the throughput scenarios); --parley-env
+    // FLOOD_CONTROL=false runs the same scenario unprotected, for comparison.
+    const floodContext = { ...context, parleyEnv: { FLOOD_CONTROL: 'true', ...context.parleyEnv } };
     for (const subject of pickSubjects([SUBJECT], context.servers)) {
       const outcome = await withSubject(subject, floodContext, async (server) => {
         const port = server.endpoint.port;
@@ -136,8 +123,7 @@ export const flood: Scenario = {
         const runPhase = async (phase: 'quiet' | 'flood'): Promise<FloodPhase> => {
           samples = [];
           fromFlooder = 0;
-          const flooder = phase === 'flood' ? new Flooder(port) : null;
-          flooder?.start();
+          const flooder = phase === 'flood' ? new Flooder(port, context.pinning.generatorCpu) : null;
           const before = sampleProcess(server.pid);
           const started = Date.now();
           // Each chatter sends perChatterRate per second, spread evenly over the clients.
@@ -150,7 +136,7 @@ export const flood: Scenario = {
           }
           await sleep(1000); // the last messages arrive
           const after = sampleProcess(server.pid);
-          flooder?.stop();
+          await flooder?.stop();
           const seconds = (Date.now() - started) / 1000;
           const row: FloodPhase = {
             phase,

@@ -214,6 +214,9 @@ export class TcpConnection implements TransportSecurity {
     if (farewell !== undefined && farewell.length > 0) this.send(farewell);
     this.#closeReason = reason;
     this.#clearTimers();
+    // Nothing the peer still sends is used: stop reading it (a flooder cut for flooding keeps
+    // writing until it notices, and reading that would only cost CPU).
+    this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }

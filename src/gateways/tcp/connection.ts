@@ -214,9 +214,10 @@ export class TcpConnection implements TransportSecurity {
     if (farewell !== undefined && farewell.length > 0) this.send(farewell);
     this.#closeReason = reason;
     this.#clearTimers();
-    // Nothing the peer still sends is used: stop reading it (a flooder cut for flooding keeps
-    // writing until it notices, and reading that would only cost CPU).
-    this.socket.pause();
+    // A flooder keeps writing until it notices it was cut: stop reading it, which would only
+    // cost CPU. (Not for other reasons: a paused socket never sees the peer's FIN, so it
+    // closes only when the grace below runs out.)
+    if (reason.code === 'flood') this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { checkRoom } from './core/names.js';
+import type { FloodBudgets } from './core/rate-limit.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])]).transform((v) =>
@@ -44,6 +45,30 @@ export const ConfigSchema = z.object({
     .string()
     .default('loopback')
     .describe('CONNECTION_LIMIT_EXEMPT: comma-separated addresses the per-address limit skips; "loopback" = 127.0.0.0/8 and ::1; "none" = nobody'),
+  maxNewConnectionsPerMinute: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60)
+    .describe('MAX_NEW_CONNECTIONS_PER_MINUTE: new connections one remote address may open per minute (CONNECTION_LIMIT_EXEMPT skips it too); 0 = no limit'),
+  trustedProxies: z
+    .string()
+    .default('')
+    .describe('TRUSTED_PROXIES: comma-separated addresses of reverse proxies whose X-Forwarded-For the web door believes; empty = none'),
+  floodControl: bool.default(true).describe('FLOOD_CONTROL: per-connection command budgets (false = off)'),
+  floodBurst: z.coerce.number().int().min(1).default(10).describe('FLOOD_BURST: commands a connection may send at once'),
+  floodRate: z.coerce.number().positive().default(5).describe('FLOOD_RATE: commands per second after the burst'),
+  floodExpensiveBurst: z.coerce.number().int().min(1).default(5).describe('FLOOD_EXPENSIVE_BURST: history, rooms and who at once'),
+  floodExpensiveRate: z.coerce.number().positive().default(1).describe('FLOOD_EXPENSIVE_RATE: history, rooms and who per second'),
+  floodSocialBurst: z.coerce.number().int().min(1).default(5).describe('FLOOD_SOCIAL_BURST: private messages, joins and nick changes at once'),
+  floodSocialRate: z.coerce.number().positive().default(1).describe('FLOOD_SOCIAL_RATE: private messages, joins and nick changes per second'),
+  floodHardLimit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(200)
+    .describe('FLOOD_HARD_LIMIT: commands waiting (TCP) or refused within 10 s (Socket.IO, HTTP) past which the client is disconnected'),
+  floodPrivilegedMultiplier: z.coerce.number().min(1).default(10).describe('FLOOD_PRIVILEGED_MULTIPLIER: admins and bot accounts get budgets this many times larger'),
   presenceNoticeLimit: z.coerce.number().int().min(0).default(500).describe('PRESENCE_NOTICE_LIMIT: rooms larger than this do not announce each join and leave'),
   console: bool.default(true).describe('CONSOLE: read operator lines from standard input'),
   corsOrigin: z.string().default('').describe('CORS_ORIGIN: comma-separated allowed origins; empty = same origin only'),
@@ -109,6 +134,17 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
   connectionLimitExempt: 'CONNECTION_LIMIT_EXEMPT',
   presenceNoticeLimit: 'PRESENCE_NOTICE_LIMIT',
+  maxNewConnectionsPerMinute: 'MAX_NEW_CONNECTIONS_PER_MINUTE',
+  trustedProxies: 'TRUSTED_PROXIES',
+  floodControl: 'FLOOD_CONTROL',
+  floodBurst: 'FLOOD_BURST',
+  floodRate: 'FLOOD_RATE',
+  floodExpensiveBurst: 'FLOOD_EXPENSIVE_BURST',
+  floodExpensiveRate: 'FLOOD_EXPENSIVE_RATE',
+  floodSocialBurst: 'FLOOD_SOCIAL_BURST',
+  floodSocialRate: 'FLOOD_SOCIAL_RATE',
+  floodHardLimit: 'FLOOD_HARD_LIMIT',
+  floodPrivilegedMultiplier: 'FLOOD_PRIVILEGED_MULTIPLIER',
   console: 'CONSOLE',
   corsOrigin: 'CORS_ORIGIN',
   allowedHosts: 'ALLOWED_HOSTS',
@@ -217,4 +253,16 @@ export function allowedHosts(config: Config): string[] {
   if (listed.includes('*')) return ['*'];
   const bound = config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host];
   return [...new Set([...LOOPBACK_HOSTS, ...bound, ...listed])];
+}
+
+/** The per-connection command budgets the settings ask for; null when FLOOD_CONTROL is off. */
+export function floodBudgets(config: Config): FloodBudgets | null {
+  if (!config.floodControl) return null;
+  return {
+    general: { burst: config.floodBurst, perSecond: config.floodRate },
+    expensive: { burst: config.floodExpensiveBurst, perSecond: config.floodExpensiveRate },
+    social: { burst: config.floodSocialBurst, perSecond: config.floodSocialRate },
+    hardLimit: config.floodHardLimit,
+    privilegedMultiplier: config.floodPrivilegedMultiplier,
+  };
 }

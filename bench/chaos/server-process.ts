@@ -28,6 +28,8 @@ export function startChaosServer(options: ChaosServerOptions): Promise<ChaosServ
       HOST: '127.0.0.1',
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'info',
+      // Chaos measures durability under crashes; its writers send as fast as acks come back.
+      FLOOD_CONTROL: 'false',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -64,6 +64,9 @@ export async function startParley(
     NODE_ENV: 'production',
     // Production requires the token secret; one per run, shared by every node of a cluster target.
     JWT_SECRET: BENCH_TOKEN_SECRET,
+    // The throughput scenarios offer thousands of messages per second from a few senders: far
+    // over any per-connection budget. The flood scenario turns flood control back on.
+    FLOOD_CONTROL: 'false',
     ...context.parleyEnv,
     ...extraEnv,
   };

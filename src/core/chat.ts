@@ -247,6 +247,13 @@ export class Chat {
     return this.#sessions.get(sessionId)?.name ?? null;
   }
 
+  /** Logged in to a bot account or a server admin's: flood control gives it larger budgets. */
+  privileged(sessionId: string): boolean {
+    const account = this.#sessions.get(sessionId)?.account ?? null;
+    if (account === null) return false;
+    return account.kind === 'bot' || (this.#identity?.isAdmin(account) ?? false);
+  }
+
   roomsOf(sessionId: string): string[] {
     return [...(this.#sessions.get(sessionId)?.rooms ?? [])];
   }

@@ -38,6 +38,7 @@ export const ERRORS = {
   slowmode: { status: 429, text: 'That room is in slowmode; wait before your next message.' },
   invite_only: { status: 403, text: 'That room is invite-only.' },
   room_full: { status: 409, text: 'That room is full.' },
+  rate_limited: { status: 429, text: 'Too many requests; slow down.' },
   internal_error: { status: 500, text: 'Something went wrong on the server; the connection is being closed.' },
 } as const;
 
@@ -46,7 +47,7 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ChatError {
   readonly code: ErrorCode;
   readonly text: string;
-  /** With `too_many_attempts` and `slowmode`: how long until a retry may succeed (HTTP sends it as Retry-After). */
+  /** With `too_many_attempts`, `slowmode` and `rate_limited`: how long until a retry may succeed (HTTP sends it as Retry-After). */
   readonly retryAfterMs?: number;
 }
 

@@ -140,6 +140,8 @@ export interface WirePrivate {
 export interface WireError {
   readonly code: string;
   readonly text: string;
+  /** With `rate_limited`: milliseconds until a retry may pass. */
+  readonly retryAfterMs?: number;
 }
 
 /** The answer to an acknowledged request. */

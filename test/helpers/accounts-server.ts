@@ -35,7 +35,7 @@ export interface AccountsServerOptions {
  * startTestServer has none, so the doors' account tests run here.
  */
 export async function startAccountsServer(options: AccountsServerOptions = {}): Promise<AccountsServer> {
-  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'trace', console: false, ...options.config });
+  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'trace', console: false, floodControl: false, ...options.config });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -25,9 +25,12 @@ export function runCli(args: string[], env: Record<string, string>, nodeArgs: st
   return spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: fileURLToPath(new URL('../..', import.meta.url)) });
 }
 
-/** Starts `parley serve` on free ports and waits for its "listening" log line. */
+/**
+ * Starts `parley serve` on free ports and waits for its "listening" log line. Flood control is
+ * off unless `env` turns it on: tests send faster than a person types.
+ */
 export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = runCli(['serve'], { PORT: '0', TCP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, nodeArgs);
+  const child = runCli(['serve'], { PORT: '0', TCP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', FLOOD_CONTROL: 'false', ...env }, nodeArgs);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

@@ -23,7 +23,8 @@ export interface TestServer {
 /** The real server, in this process, on free ports with a temporary data directory. */
 export async function startTestServer(overrides: Partial<Config> = {}, options: { web?: boolean; store?: Store } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, ...overrides, dataDir });
+  // Flood control off unless a test asks: most tests send faster than a person types.
+  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, floodControl: false, ...overrides, dataDir });
   const input = new PassThrough();
   const server = await startServer(config, { stdin: input, logger: pino({ level: config.logLevel }), web: options.web, store: options.store });
   let stopped = false;

@@ -18,7 +18,8 @@ export interface GatewayFixture {
 
 /** The Socket.IO door alone on a loopback port, over a memory store: its parts stay reachable for fault injection. */
 export async function startSocketGateway(overrides: Partial<Config> = {}, store: Store = new MemoryStore()): Promise<GatewayFixture> {
-  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, ...overrides });
+  // Flood control off unless a test asks: most tests send faster than a person types.
+  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, floodControl: false, ...overrides });
   const chat = await Chat.create({ store, bus: new LocalBus(), clock: Date.now, newId: randomUUID });
   const http: HttpServer = createServer();
   const gateway = attachSocketGateway({ httpServer: http, chat, config, logger: pino({ level: 'silent' }) });

@@ -32,7 +32,8 @@ async function appWith(options: { allowInsecureAuth?: boolean; identity?: 'memor
       ? Object.assign(Object.create(store) as MemoryStore, { accountByKey: async () => Promise.reject(new Error('disk on fire')) })
       : store;
   const identity = options.identity === 'none' ? undefined : new Identity({ accounts, credentials: new NodeCredentials('s'.repeat(32)), clock: options.clock ?? Date.now, newId: randomUUID });
-  const config = ConfigSchema.parse({ allowInsecureAuth: options.allowInsecureAuth ?? false });
+  // Flood control off: these tests count password attempts, faster than any budget allows.
+  const config = ConfigSchema.parse({ allowInsecureAuth: options.allowInsecureAuth ?? false, floodControl: false });
   const app = await buildWebApp({ chat, store, identity, config, logger: pino({ level: 'silent' }), isClosing: () => false });
   closers.push(async () => {
     await app.close();

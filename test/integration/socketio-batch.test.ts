@@ -23,7 +23,7 @@ let port: number;
 const batches: number[] = [];
 
 beforeAll(async () => {
-  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false });
+  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, floodControl: false });
   chat = await Chat.create({ store: new MemoryStore(), bus: new LocalBus(), clock: Date.now, newId: randomUUID });
   http = createServer();
   gateway = attachSocketGateway({ httpServer: http, chat, config, logger: pino({ level: 'silent' }) });

@@ -42,7 +42,7 @@ let expected: Set<string> | null = null;
 
 beforeAll(async () => {
   // A small presence limit, so that joins beyond it publish no event: the mirror must not depend on them.
-  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, presenceNoticeLimit: 14, historyOnJoin: 5 });
+  const config = ConfigSchema.parse({ port: 0, tcpPort: 0, host: '127.0.0.1', logLevel: 'silent', console: false, presenceNoticeLimit: 14, historyOnJoin: 5, floodControl: false });
   chat = await Chat.create({ store, bus: new LocalBus(), clock: Date.now, newId: randomUUID, presenceNoticeLimit: 14, historyOnJoin: 5 });
   http = createServer();
   gateway = attachSocketGateway({ httpServer: http, chat, config, logger: pino({ level: 'silent' }) });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allowedHosts, ConfigError, loadConfig, parseDotenv, tlsFiles } from '../../src/config.js';
+import { allowedHosts, ConfigError, floodBudgets, loadConfig, parseDotenv, tlsFiles } from '../../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,6 +67,17 @@ describe('loadConfig', () => {
     expect(set).toMatchObject({ maxConnectionsPerAddress: 0, connectionLimitExempt: 'none', namingTimeout: 2.5 });
     expect(() => loadConfig({}, { MAX_CONNECTIONS_PER_ADDRESS: '-1' }, join(dir, 'none'))).toThrow(/MAX_CONNECTIONS_PER_ADDRESS/);
     expect(() => loadConfig({}, { NAMING_TIMEOUT: 'soon' }, join(dir, 'none'))).toThrow(/NAMING_TIMEOUT/);
+  });
+
+  it('has flood control on by default, with budgets, a new-connection rate and trusted proxies', () => {
+    const defaults = loadConfig({}, {}, join(dir, 'none'));
+    expect(defaults).toMatchObject({ floodControl: true, floodBurst: 10, floodRate: 5, floodHardLimit: 200, floodPrivilegedMultiplier: 10, maxNewConnectionsPerMinute: 60, trustedProxies: '' });
+    expect(floodBudgets(defaults)).toMatchObject({ general: { burst: 10, perSecond: 5 }, expensive: { burst: 5, perSecond: 1 }, social: { burst: 5, perSecond: 1 } });
+    const set = loadConfig({}, { FLOOD_CONTROL: 'false', FLOOD_RATE: '0.5', MAX_NEW_CONNECTIONS_PER_MINUTE: '0', TRUSTED_PROXIES: '10.0.0.1,10.0.0.2' }, join(dir, 'none'));
+    expect(set).toMatchObject({ floodControl: false, floodRate: 0.5, maxNewConnectionsPerMinute: 0, trustedProxies: '10.0.0.1,10.0.0.2' });
+    expect(floodBudgets(set)).toBeNull();
+    expect(() => loadConfig({}, { FLOOD_RATE: '0' }, join(dir, 'none'))).toThrow(/FLOOD_RATE/);
+    expect(() => loadConfig({}, { FLOOD_PRIVILEGED_MULTIPLIER: '0.5' }, join(dir, 'none'))).toThrow(/FLOOD_PRIVILEGED_MULTIPLIER/);
   });
 
   it('reads the cluster settings: Redis URL, node id and TTLs in seconds', () => {

@@ -1,7 +1,8 @@
 import fastifyCors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
-import { allowedHosts, corsOrigins, type Config } from '../../config.js';
+import { allowedHosts, corsOrigins, floodBudgets, type Config } from '../../config.js';
+import { parseExemptList } from '../address-limit.js';
 import type { Chat } from '../../core/chat.js';
 import type { Identity } from '../../core/identity.js';
 import type { Bus } from '../../core/ports/bus.js';
@@ -20,6 +21,7 @@ import { messageRoutes } from './routes/messages.js';
 import { moderationRoutes } from './routes/moderation.js';
 import { roomRoutes } from './routes/rooms.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { registerRateLimit } from './rate-limit.js';
 import { registerSecurityHeaders } from './security.js';
 import { registerWebClient } from './static.js';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './zod-schema.js';
@@ -41,6 +43,12 @@ export interface WebAppDeps {
   readonly busKind?: 'local' | 'redis';
 }
 
+/** TRUSTED_PROXIES as Fastify's trustProxy: the list of addresses, or false when empty. */
+export function trustedProxies(config: Pick<Config, 'trustedProxies'>): string[] | false {
+  const list = parseExemptList(config.trustedProxies);
+  return list.length > 0 ? list : false;
+}
+
 /**
  * The HTTP side of the web door: the JSON API under /api, its OpenAPI document and /docs,
  * and the browser client at /. Not listening yet, so tests may use inject().
@@ -56,6 +64,8 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // A bot post carries one message: the same bound as a Socket.IO packet.
     bodyLimit: maxPacketBytes(config),
+    // request.ip is the last hop not in TRUSTED_PROXIES (X-Forwarded-For is read only from them).
+    trustProxy: trustedProxies(config),
     // Keep-alive connections must not hold the server open at shutdown.
     forceCloseConnections: true,
     // Errors Fastify raises before routing (a malformed %-escape in the path) bypass the error
@@ -80,6 +90,8 @@ export async function buildWebApp(deps: WebAppDeps): Promise<FastifyInstance> {
     logger.warn({ host: request.headers.host, origin: request.headers.origin }, 'HTTP API request refused: host not allowed (ALLOWED_HOSTS)');
     return sendError(reply, 403, 'host_not_allowed', 'This server is not served under that host name (see ALLOWED_HOSTS).');
   });
+  const budgets = floodBudgets(config);
+  if (budgets !== null) registerRateLimit(app, { budgets, identity: deps.identity, logger });
   const origins = corsOrigins(config);
   // Empty list: CORS stays off, so only same-origin pages may call the API from a browser.
   await app.register(fastifyCors, { origin: origins.length > 0 ? origins : false, methods: ['GET', 'HEAD', 'POST', 'DELETE'], maxAge: 600 });

@@ -99,7 +99,10 @@ export function isLoopback(address: string | undefined): boolean {
   return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-/** The peer address that password attempts are counted under (as the other doors write it). */
+/**
+ * The peer address that password attempts are counted under (as the other doors write it):
+ * the socket's, or behind a proxy in TRUSTED_PROXIES the last untrusted X-Forwarded-For hop.
+ */
 export function peerOf(request: FastifyRequest): string {
-  return normaliseAddress(request.raw.socket.remoteAddress ?? 'unknown');
+  return normaliseAddress(request.ip);
 }

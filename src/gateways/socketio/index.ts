@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { allowedHosts, corsOrigins, type Config } from '../../config.js';
+import { allowedHosts, corsOrigins, floodBudgets, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
 import { BOT_NAME } from '../../core/names.js';
 import { HostCheck } from '../http/allowed-hosts.js';
@@ -61,7 +61,7 @@ export function attachSocketGateway(deps: SocketGatewayDeps): SocketGateway {
   });
   const door = new SocketDoor({ io, chat, logger, maxQueuedBytes: config.maxOutbufBytes, botName: BOT_NAME, clock });
   batchWrites(io);
-  const connectionDeps = { chat, door, logger, clock, security: deps.security ?? encryptedOrLocal };
+  const connectionDeps = { chat, door, logger, clock, flood: floodBudgets(config), security: deps.security ?? encryptedOrLocal };
   io.on('connection', (socket) => handleConnection(socket, connectionDeps));
 
   let closed: Promise<void> | null = null;

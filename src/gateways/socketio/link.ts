@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io';
+import type { CommandBudget } from '../../core/rate-limit.js';
 import type { PeerInfo } from '../../protocol/peer.js';
 import { leaveMirrors } from './room-mirror.js';
 
@@ -26,6 +27,8 @@ export class SocketLink {
   /** Set once, right after the core creates the session (the core needs the link first). */
   sessionId = '';
   classicRoom: string | null = null;
+  /** This socket's flood-control budget; kept by runner.ts (made on its first request), read nowhere else. */
+  budget: CommandBudget | null = null;
   /** Bytes in engine.io's write buffer for this socket; kept by outbuf.ts, read nowhere else. */
   unflushedBytes = 0;
   #closing = false;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Chat } from '../../core/chat.js';
 import { disconnect } from '../../core/disconnect.js';
 import { chatError, type ChatError } from '../../core/errors.js';
+import { CommandBudget, classOf, type CommandClass, type FloodBudgets } from '../../core/rate-limit.js';
 import type { SocketDoor } from './door.js';
 import { routeIncoming, type Ack } from './incoming.js';
 import type { SocketLink } from './link.js';
@@ -14,6 +15,48 @@ export interface RunnerDeps {
   readonly door: SocketDoor;
   readonly logger: Logger;
   readonly clock: () => number;
+  /** Per-socket command budgets (FLOOD_*); null or absent = no flood control. */
+  readonly flood?: FloodBudgets | null;
+}
+
+// Classic `chatMessage` lines and rich requests, by what they cost (see core/rate-limit.ts).
+const CLASSIC_SLASH_CLASS: ReadonlyArray<readonly [RegExp, CommandClass]> = [
+  [/^\/(history|rooms|who)\b/i, 'expensive'],
+  [/^\/(msg|join|nick)\b/i, 'social'],
+];
+
+const RICH_CLASS: ReadonlyMap<string, CommandClass> = new Map(
+  (['history', 'rooms', 'who', 'msg', 'join', 'nick'] as const).map((type) => [type, classOf(type)] as const),
+);
+
+function requestClass(name: string, payload: unknown): CommandClass {
+  if (name === 'joinRoom') return 'social';
+  if (name === 'chatMessage') {
+    if (typeof payload !== 'string') return 'general';
+    return CLASSIC_SLASH_CLASS.find(([pattern]) => pattern.test(payload))?.[1] ?? 'general';
+  }
+  return RICH_CLASS.get(name) ?? 'general';
+}
+
+/**
+ * Over budget: answers `rate_limited` with the wait and returns true; a socket that keeps
+ * sending far past its budget (FLOOD_HARD_LIMIT refusals within 10 s) is disconnected.
+ */
+function refusedForFlood(deps: RunnerDeps, link: SocketLink, name: string, payload: unknown, ack: Ack | undefined): boolean {
+  const budgets = deps.flood ?? null;
+  if (budgets === null) return false;
+  const now = deps.clock();
+  link.budget ??= new CommandBudget(budgets, now);
+  link.budget.setPrivileged(deps.chat.privileged(link.sessionId), now);
+  const wait = link.budget.tryTake(requestClass(name, payload), now);
+  if (wait === 0) return false;
+  const retryAfterMs = Number.isFinite(wait) ? wait : 60_000;
+  const error: ChatError = { ...chatError('rate_limited', `Too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s.`), retryAfterMs };
+  answer(link, failed(error), ack);
+  if (link.budget.refused(now)) {
+    deps.door.kick(link, disconnect('flood', `Flooding: more than ${budgets.hardLimit} requests refused within 10 s`));
+  }
+  return true;
 }
 
 /**
@@ -33,6 +76,7 @@ export function runIncoming(deps: RunnerDeps, link: SocketLink, args: readonly u
       return;
     }
     const { name, route, payload, ack } = incoming;
+    if (refusedForFlood(deps, link, name, payload, ack)) return;
     const ctx: RequestContext = { chat: deps.chat, door: deps.door, link, clock: deps.clock };
     const accepted = link.enqueue(
       () => runOne(deps, ctx, name, route, payload, ack),
@@ -64,12 +108,13 @@ function unexpected(deps: RunnerDeps, link: SocketLink, event: string | null, er
   deps.door.fail(link, error, event === null ? 'request' : `request ${event}`);
 }
 
-function errorAnswer(error: ChatError): { ok: false; error: { code: string; text: string } } {
-  return { ok: false, error: { code: error.code, text: error.text } };
+function errorAnswer(error: ChatError): { ok: false; error: { code: string; text: string; retryAfterMs?: number } } {
+  const wire = { code: error.code, text: error.text };
+  return { ok: false, error: error.retryAfterMs === undefined ? wire : { ...wire, retryAfterMs: error.retryAfterMs } };
 }
 
 /** Answers in the ack when the client asked for one, else a failure goes out as an `error` event. */
 function answer(link: SocketLink, result: Result, ack: Ack | undefined): void {
   if (ack !== undefined) ack(result.ok ? { ok: true, ...result.data } : errorAnswer(result.error));
-  else if (!result.ok) link.socket.emit('error', { code: result.error.code, text: result.error.text });
+  else if (!result.ok) link.socket.emit('error', errorAnswer(result.error).error);
 }

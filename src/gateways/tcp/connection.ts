@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { disconnect, type Disconnect } from '../../core/disconnect.js';
+import type { FloodBudgets } from '../../core/rate-limit.js';
 import { LineDecoder } from '../../protocol/line-decoder.js';
 import { socketTransport, type TransportSecurity } from '../transport-security.js';
 
@@ -11,6 +12,8 @@ export interface ConnectionLimits {
   readonly idleTimeout: number;
   /** Seconds a connection may stay without a name; 0 disables. */
   readonly namingTimeout: number;
+  /** Command budgets for pacing (see CommandRunner); null = no flood control. */
+  readonly flood: FloodBudgets | null;
 }
 
 /** What a protocol mode does with a connection's input. */
@@ -140,6 +143,11 @@ export class TcpConnection implements TransportSecurity {
     this.#handler = this.#greeting;
   }
 
+  /** The budgets the connection's commands are paced by; null = not paced. */
+  get floodBudgets(): FloodBudgets | null {
+    return this.#limits.flood;
+  }
+
   /** The session has a name: the naming timeout no longer applies. */
   named(): void {
     if (this.#namingTimer) clearTimeout(this.#namingTimer);
@@ -147,7 +155,8 @@ export class TcpConnection implements TransportSecurity {
   }
 
   #onData(chunk: Buffer): void {
-    if (chunk.length === 0) return;
+    // Closing (flood, quit, idle): what the peer still sends is not read.
+    if (chunk.length === 0 || !this.open) return;
     if (!this.#decoder) {
       if (chunk[0] === OPEN_BRACE && this.#greeting) {
         this.#greeting.abandon();
@@ -205,6 +214,10 @@ export class TcpConnection implements TransportSecurity {
     if (farewell !== undefined && farewell.length > 0) this.send(farewell);
     this.#closeReason = reason;
     this.#clearTimers();
+    // A flooder keeps writing until it notices it was cut: stop reading it, which would only
+    // cost CPU. (Not for other reasons: a paused socket never sees the peer's FIN, so it
+    // closes only when the grace below runs out.)
+    if (reason.code === 'flood') this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
+import { floodBudgets, type Config } from '../../config.js';
 import type { Chat } from '../../core/chat.js';
 import { EOL, TEXT } from '../../protocol/text.js';
 import { addressLimitFrom, limitConnections, type AddressLimit } from '../address-limit.js';
@@ -41,10 +41,10 @@ const TLS_HANDSHAKE_TIMEOUT_MS = 15_000;
 // A refused socket gets this long to take its one line before it is cut.
 const REFUSE_GRACE_MS = 1000;
 
-/** Over the per-address limit: one line saying why, then close. */
-function refuse(socket: Socket, limit: number): void {
+/** Over a per-address limit: one line saying why, then close. */
+function refuse(socket: Socket, line: string): void {
   socket.on('error', () => socket.destroy()); // the peer may already be gone; nothing to report
-  socket.end(`${TEXT.tooManyConnections(limit)}${EOL}`);
+  socket.end(`${line}${EOL}`);
   setTimeout(() => socket.destroy(), REFUSE_GRACE_MS).unref();
 }
 
@@ -72,6 +72,7 @@ export async function startTcpGateway({ chat, config, logger: serverLogger, addr
     maxOutbufBytes: config.maxOutbufBytes,
     idleTimeout: config.idleTimeout,
     namingTimeout: config.namingTimeout,
+    flood: floodBudgets(config),
   };
   const modes: Modes = {
     text: (connection) => new TextSession(connection, chat, textDoor, peerOf(connection.socket, security)),
@@ -86,7 +87,12 @@ export async function startTcpGateway({ chat, config, logger: serverLogger, addr
   try {
     if (config.plainTcp) {
       const plain: Server = createServer((socket) => {
-        if (!limit.admit(socket)) return refuse(socket, limit.max);
+        const refused = limit.refusal(socket);
+        if (refused === 'gone') return void socket.destroy();
+        if (refused === 'too_many_open') return refuse(socket, TEXT.tooManyConnections(limit.max));
+        if (refused === 'too_many_new') {
+          return refuse(socket, `Disconnected: Too many new connections from your address (at most ${limit.perMinute} a minute).`);
+        }
         new TcpConnection(socket, limits, logger, modes, open);
       });
       plain.on('error', (error) => logger.error({ err: error }, 'TCP server error'));

@@ -46,6 +46,8 @@ export class TextSession implements GreetingHandler, TextLink {
   line(text: string): void {
     if (this.#busy) {
       (this.#waiting ??= []).push(text);
+      // Lines held here wait for budget as surely as those the runner paces.
+      if (this.#runner.overHardLimit(this.#waiting.length + this.#runner.waiting)) this.#runner.flood();
       return;
     }
     this.#handle(text);

@@ -81,14 +81,27 @@ describe('fuzz: events through a running server', () => {
             socket.io.engine.send(`2${ack ? '99' : ''}${JSON.stringify([name, ...args])}`);
             return;
           }
+          // socket.io-client itself refuses some names (an object without toString): such an
+          // event cannot leave through the library; the raw branch sends those.
+          const unsendable = (send: () => unknown): boolean => {
+            try {
+              send();
+              return false;
+            } catch (error) {
+              if (error instanceof TypeError) return true;
+              throw error;
+            }
+          };
           if (!ack) {
-            socket.emit(name as string, ...args);
+            unsendable(() => socket.emit(name as string, ...args));
             return;
           }
-          const answer = await socket
-            .timeout(5000)
-            .emitWithAck(name as string, ...args)
+          let pending: Promise<unknown> | null = null;
+          if (unsendable(() => (pending = socket.timeout(5000).emitWithAck(name as string, ...args)))) return;
+          const answer = await (pending as unknown as Promise<unknown>)
             .catch((error: unknown) => {
+              // The library refused to encode the name (it rejects emitWithAck, not throws).
+              if (error instanceof TypeError) return null;
               // A connection the server closed (an oversized packet) has no answer to give.
               if (!socket.connected) return null;
               throw error;

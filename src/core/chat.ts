@@ -671,18 +671,28 @@ export class Chat {
     let message: ChatMessage;
     try {
       const appended = await this.#store.append(draft);
-      if (appended.duplicate) return ok({ type: 'sent', message: appended.message, replayed: true });
+      if (appended.duplicate) {
+        // A retry: the first send may have been committed by a node that died before announcing
+        // it, and then nothing would ever show the others the gap. Announce it again; members
+        // who have it drop the repeat (the room's sequencer).
+        this.#announce(appended.message, sender);
+        return ok({ type: 'sent', message: appended.message, replayed: true });
+      }
       message = appended.message;
       this.#observer.messageStored(Math.max(0, this.#clock() - draft.ts));
     } catch (error) {
       return fail(chatError('store_unavailable', `The message was not stored: ${String(error)}`));
     }
-    const envelope: Envelope = { audience: { kind: 'room', room: roomName }, event: { type: 'message', message }, author: sender?.id };
+    this.#announce(message, sender);
+    return ok({ type: 'sent', message });
+  }
+
+  #announce(message: ChatMessage, sender: Session | null): void {
+    const envelope: Envelope = { audience: { kind: 'room', room: message.room }, event: { type: 'message', message }, author: sender?.id };
     // This node's members get it now, whatever the bus does; the bus's copy is then a repeat
     // that the room's sequencer drops.
     this.#router.route(envelope);
     this.#publish(envelope);
-    return ok({ type: 'sent', message });
   }
 
   async #privateMessage(session: Session, to: string, raw: string, action: boolean): Promise<Outcome> {

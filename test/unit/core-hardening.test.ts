@@ -175,3 +175,40 @@ describe('disconnect reasons', () => {
     expect(door.of('ben').at(-1)).toEqual({ type: 'disconnect', code: 'shutdown', reason: 'Server is shutting down. Bye!' });
   });
 });
+
+describe('a message committed by a node that died before announcing it', () => {
+  it('reaches the other nodes when its sender retries elsewhere', async () => {
+    const store = new MemoryStore();
+    const local = new LocalBus();
+    let dropNextMessage = true;
+    // Stands in for node A dying between its commit and its publish: the first message envelope is lost.
+    const lossy = {
+      state: local.state,
+      publish: (envelope: Parameters<LocalBus['publish']>[0]) => {
+        if (envelope.event.type === 'message' && dropNextMessage) {
+          dropNextMessage = false;
+          return Promise.resolve();
+        }
+        return local.publish(envelope);
+      },
+      subscribe: (handler: Parameters<LocalBus['subscribe']>[0]) => local.subscribe(handler),
+      onStateChange: () => () => {},
+      close: () => local.close(),
+    };
+    const nodeA = await Chat.create({ store, bus: lossy, clock: () => 1_000, newId: () => `a${++ids}`, nodeId: 'a' });
+    const nodeB = await Chat.create({ store, bus: local, clock: () => 1_000, newId: () => `b${++ids}`, nodeId: 'b' });
+    const door = new RecordingDoor();
+    const watcher = nodeB.connect(door, 'watcher');
+    await nodeB.execute(watcher, { type: 'register', name: 'watcher' });
+    const ann = nodeA.connect(door, 'ann-on-a');
+    await nodeA.execute(ann, { type: 'register', name: 'ann' });
+    sent(await nodeA.execute(ann, { type: 'say', room: 'general', text: 'committed, never announced', clientId: 'k1' }));
+    expect(door.texts('watcher')).toEqual([]);
+    nodeA.disconnect(ann, disconnect('closed'));
+    const again = nodeB.connect(door, 'ann-on-b');
+    await nodeB.execute(again, { type: 'register', name: 'ann' });
+    const retry = await nodeB.execute(again, { type: 'say', room: 'general', text: 'committed, never announced', clientId: 'k1' });
+    expect(retry).toMatchObject({ ok: true, reply: { replayed: true } });
+    expect(door.texts('watcher')).toEqual(['committed, never announced']);
+  });
+});

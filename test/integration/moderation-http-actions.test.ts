@@ -92,6 +92,10 @@ describe('POST /api/moderation/rooms/:room/actions', () => {
     await olga.waitFor('gus has left the chat.');
     expect(await answer(olga, '/who', /^Users in #den/)).toBe('Users in #den (1): @Olga');
     expect(await answer(gus, '/join den', /^Error/)).toMatch(/^Error: You are banned from #den for (2h|1h 59m) more \(spam\)\.$/);
+    // A guest's ban also holds the address it came from, as for /ban.
+    const again = await guest('gus_again');
+    expect(await answer(again, '/join den', /^Error/)).toMatch(/^Error: You are banned from #den/);
+    again.close();
     // A ban holds the room only: private messages still go.
     expect(await answer(gus, '/msg Olga still here', /^Error|^\[PM to Olga\]/)).toBe('[PM to Olga]: still here');
 
@@ -143,9 +147,13 @@ describe('POST /api/moderation/rooms/:room/actions', () => {
     await jo.waitForJson((m) => m.re === 'j' && m.type === 'joined');
     const cat = await guest('cat');
     await joined(cat, 'hall');
+    // The admin's own connections are told like any member's: the HTTP request has no connection to answer instead.
+    const bossHere = await member('boss');
+    await joined(bossHere, 'hall');
 
     expect(await act('hall', { action: 'op', target: 'Jo' }, boss)).toMatchObject({ status: 200, json: { entry: { action: 'op', target: 'Jo', actor: 'boss' } } });
     await olga.waitFor('boss made Jo an operator of #hall.');
+    await bossHere.waitFor('boss made Jo an operator of #hall.');
     expect(await answer(olga, '/who', /^Users in #hall/)).toMatch(/@Jo/);
 
     expect(await act('hall', { action: 'mute', target: 'cat', seconds: 600 }, boss)).toMatchObject({ status: 200, json: { entry: { action: 'mute', detail: 'for 10m' } } });

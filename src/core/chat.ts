@@ -16,6 +16,7 @@ import type { Door } from './door.js';
 import { chatError, type ChatError } from './errors.js';
 import { checkName, checkRoom, foldName } from './names.js';
 import { PRECONDITIONS } from './preconditions.js';
+import { actingAccount, type ModerationAction } from './moderation/acting-account.js';
 import { ModerationCommands } from './moderation/moderation-commands.js';
 import { RoomModerator } from './moderation/room-moderator.js';
 import type { Party } from './moderation/rules.js';
@@ -358,6 +359,19 @@ export class Chat {
   /** Every listed room, by name: those with members, and those active within the retention. */
   listRooms(): RoomSummary[] {
     return this.#directory.list();
+  }
+
+  /**
+   * A moderation action by `account` without a connection (HTTP for admins): checked and
+   * carried out as the slash command would be (rank, notice to the room, kicked users taken
+   * out, logged with the account as actor). A bot account may not act.
+   */
+  async moderateAs(account: AccountRecord, command: ModerationAction): Promise<Outcome> {
+    if (this.#closing) return fail(chatError('shutting_down'));
+    if (account.kind !== 'user') return fail(chatError('forbidden', 'A bot account cannot moderate.'));
+    const outcome = await this.#counted(() => this.#moderation.run(actingAccount(this.#newId(), account), command));
+    if (!outcome.ok) this.#observer.commandRefused(command.type, outcome.error.code);
+    return outcome;
   }
 
   /** The newest `limit` moderation actions of a room (null: every room), newest first; for admins over HTTP. */

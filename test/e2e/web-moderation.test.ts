@@ -105,6 +105,20 @@ describe.skipIf(!HAVE_CHROMIUM)('web client moderation (Chromium; skipped when /
     await page.locator('#users li', { hasText: '+vic' }).waitFor({ state: 'detached' });
     expect(await authorBadges(page, 'said with a voice')).toEqual([]);
 
+    // Another member's page learns of a role change from the notice alone.
+    const watcher = await openClient(browser, `http://127.0.0.1:${t.httpPort}`);
+    pages.push(watcher);
+    await watcher.page.fill('#join-name', 'wanda');
+    await watcher.page.fill('#join-room', 'den');
+    await watcher.page.press('#join-room', 'Enter');
+    await watcher.page.locator('#room-title', { hasText: '#den' }).waitFor();
+    expect(await members(watcher.page)).toEqual(['@olga', 'vic', 'wanda (you)']);
+    await send(page, '/op vic');
+    await seeNotice(watcher.page, 'olga made vic an operator of #den.');
+    await watcher.page.locator('#users li', { hasText: '@vic' }).waitFor();
+    await seeMessage(watcher.page, 'said with a voice');
+    expect(await authorBadges(watcher.page, 'said with a voice')).toEqual(['@']);
+
     await send(page, '/mode slowmode 30');
     await seeNotice(page, 'olga set slowmode=30 in #den.');
     await send(page, '/mode');

@@ -315,13 +315,16 @@ ui.input.addEventListener('input', () => {
 
 // ---- server events ------------------------------------------------------------------------
 
+/** The words of a role change's notice (src/protocol/moderation-text.ts), as opposed to joins and leaves. */
+const ROLE_NOTICE = / an operator of #| as an operator of #| a voice in #|'s voice in #| owns #\S+\.$/;
+
 conn.on('message', (m) => {
   if (state.me === null) return;
   if (m.system) {
     const roomName = m.room && state.rooms.has(m.room) ? m.room : state.current;
     notice('system', m.text, roomName);
-    // A moderation notice may have changed someone's role (see roomUsers below).
-    if (m.room && state.rooms.has(m.room)) refreshRolesSoon(m.room);
+    // A role changed (see roomUsers below): the notices of op, deop, voice, devoice and owner.
+    if (m.room && state.rooms.has(m.room) && ROLE_NOTICE.test(m.text)) refreshRolesSoon(m.room);
     return;
   }
   addMessage(toMessage(m));

@@ -315,6 +315,19 @@ ui.input.addEventListener('input', () => {
 
 // ---- server events ------------------------------------------------------------------------
 
+/**
+ * Kicked or banned: the server has taken us out of the room, so the page lets it go (a rejoin
+ * after a reconnect must not take us back). The last room stays shown with the notice: the
+ * user joins another from there.
+ */
+function takenOut(roomName, why) {
+  if (state.rooms.size <= 1) return;
+  state.rooms.delete(roomName);
+  if (state.current === roomName) show(state.rooms.keys().next().value);
+  else renderRoomList();
+  notice('system', `${why} You are no longer in #${roomName}.`);
+}
+
 /** The words of a role change's notice (src/protocol/moderation-text.ts), as opposed to joins and leaves. */
 const ROLE_NOTICE = / an operator of #| as an operator of #| a voice in #|'s voice in #| owns #\S+\.$/;
 
@@ -325,6 +338,8 @@ conn.on('message', (m) => {
     notice('system', m.text, roomName);
     // A role changed (see roomUsers below): the notices of op, deop, voice, devoice and owner.
     if (m.room && state.rooms.has(m.room) && ROLE_NOTICE.test(m.text)) refreshRolesSoon(m.room);
+    if (m.room && state.rooms.has(m.room) && m.text.startsWith(`${state.me} was kicked from #${m.room} by `)) takenOut(m.room, m.text);
+    if (m.room && state.rooms.has(m.room) && m.text.startsWith(`${state.me} was banned from #${m.room} by `)) takenOut(m.room, m.text);
     return;
   }
   addMessage(toMessage(m));

@@ -96,6 +96,10 @@ const conn = new Connection((linkState, detail) => {
   renderBadge();
   if (linkState === 'connected' && state.me !== null) void rejoin();
 }, () => (state.login === null ? {} : { token: state.login.token }));
+// How many refusals by flood control were waited out and sent again (read by the e2e tests).
+conn.onRateLimited = (count) => {
+  ui.status.dataset.rateLimited = String(count);
+};
 
 /**
  * The badge says what is true for the user: "Connected" only once signed in and back in every
@@ -171,11 +175,13 @@ function show(name) {
   ui.roomTitle.textContent = `#${name}`;
   ui.roomTopic.textContent = room.topic;
   ui.leave.disabled = state.rooms.size <= 1;
+  list.setRoles(room.users);
   list.render(room, state.me);
   list.scrollToBottom();
   renderUsers(ui.users, ui.userCount, room.users, state.me, pickUser);
   renderRoomList();
   typing.render();
+  if (room.rolesStale) refreshRolesSoon(name);
   void fillViewport(room);
 }
 
@@ -309,23 +315,77 @@ ui.input.addEventListener('input', () => {
 
 // ---- server events ------------------------------------------------------------------------
 
+/**
+ * Kicked or banned: the server has taken us out of the room, so the page lets it go (a rejoin
+ * after a reconnect must not take us back). The last room stays shown with the notice: the
+ * user joins another from there.
+ */
+function takenOut(roomName, why) {
+  if (state.rooms.size <= 1) return;
+  state.rooms.delete(roomName);
+  if (state.current === roomName) show(state.rooms.keys().next().value);
+  else renderRoomList();
+  notice('system', `${why} You are no longer in #${roomName}.`);
+}
+
+/** The words of a role change's notice (src/protocol/moderation-text.ts), as opposed to joins and leaves. */
+const ROLE_NOTICE = / an operator of #| as an operator of #| a voice in #|'s voice in #| owns #\S+\.$/;
+
 conn.on('message', (m) => {
   if (state.me === null) return;
   if (m.system) {
     const roomName = m.room && state.rooms.has(m.room) ? m.room : state.current;
     notice('system', m.text, roomName);
+    // A role changed (see roomUsers below): the notices of op, deop, voice, devoice and owner.
+    if (m.room && state.rooms.has(m.room) && ROLE_NOTICE.test(m.text)) refreshRolesSoon(m.room);
+    if (m.room && state.rooms.has(m.room) && m.text.startsWith(`${state.me} was kicked from #${m.room} by `)) takenOut(m.room, m.text);
+    if (m.room && state.rooms.has(m.room) && m.text.startsWith(`${state.me} was banned from #${m.room} by `)) takenOut(m.room, m.text);
     return;
   }
   addMessage(toMessage(m));
 });
 
+// `roomUsers` lists members without their roles (the `who`, `join` and `hello` acks carry them),
+// and a role change arrives only as a notice. So a list is kept with the roles known so far,
+// and the roles are asked for again (`who`) when someone new appears or a notice comes.
 conn.on('roomUsers', ({ room, users }) => {
   const known = state.rooms.get(room);
   if (!known) return;
-  known.users = users;
-  if (room === state.current) renderUsers(ui.users, ui.userCount, users, state.me, pickUser);
+  const before = new Map(known.users.map((u) => [u.username, u]));
+  const newcomer = users.some((u) => !before.has(u.username));
+  known.users = users.map((u) => (u.role === undefined && before.get(u.username)?.role !== undefined ? { ...u, role: before.get(u.username).role } : u));
+  if (newcomer && !users.some((u) => u.role !== undefined)) refreshRolesSoon(room);
+  usersChanged(known);
   refreshRoomListSoon();
 });
+
+function usersChanged(room) {
+  if (room.name !== state.current) return;
+  renderUsers(ui.users, ui.userCount, room.users, state.me, pickUser);
+  if (list.setRoles(room.users)) list.renderKeepingPosition(room, state.me);
+}
+
+const ROLES_REFRESH_MS = 1000;
+const rolesTimers = new Map();
+/** Asks the server for the room's members with their roles, at most once a second per room. */
+function refreshRolesSoon(roomName) {
+  const room = state.rooms.get(roomName);
+  if (!room) return;
+  if (roomName !== state.current) {
+    room.rolesStale = true;
+    return;
+  }
+  if (rolesTimers.has(roomName)) return;
+  rolesTimers.set(roomName, setTimeout(async () => {
+    rolesTimers.delete(roomName);
+    const reply = await conn.request('who', { room: roomName });
+    const known = state.rooms.get(roomName);
+    if (!reply.ok || !known) return;
+    known.rolesStale = false;
+    known.users = reply.users;
+    usersChanged(known);
+  }, ROLES_REFRESH_MS));
+}
 
 conn.on('private', (pm) => {
   const text = pm.action ? `[PM from ${pm.from}] * ${pm.from} ${pm.text}` : `[PM from ${pm.from}]: ${pm.text}`;
@@ -621,6 +681,7 @@ ui.composer.addEventListener('submit', async (event) => {
       leaveRoom,
       say,
       quit,
+      actedOn: refreshRolesSoon,
       renamed: (name) => {
         state.me = name;
         renderMe();

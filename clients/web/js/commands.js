@@ -1,5 +1,6 @@
 // Slash commands typed in the composer, turned into the rich Socket.IO requests. The list is
 // the one every door offers (README "Commands (every door)", docs/protocol.md "## Commands").
+import { MODERATION_COMMANDS, MODERATION_HELP, runModeration } from './moderation.js';
 import { toMessage } from './rooms.js';
 import { shortTime } from './view.js';
 
@@ -14,6 +15,7 @@ export const HELP = [
   '/topic [TEXT] — show or set the topic',
   '/history [N] — the last N messages of this room (default 20, at most 500)',
   '/quit [REASON] — leave the chat',
+  ...MODERATION_HELP,
   'Any other line is said in this room; start it with // to say a line that begins with /.',
 ];
 
@@ -34,6 +36,12 @@ export function parseInput(line) {
 
 const roomArg = (word) => word.replace(/^#/, '');
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** A member as /who lists it: `@` before an owner or operator, `+` before a voiced user (as text mode). */
+function whoName(user) {
+  const mark = user.role === 'owner' || user.role === 'op' ? '@' : user.role === 'voice' ? '+' : '';
+  return `${mark}${user.username}`;
+}
 
 /** One line of a message as the /history listing shows it. */
 function historyLine(m) {
@@ -69,7 +77,7 @@ export async function runCommand(command, ctx) {
       if (command.args.length > 1) return notice('error', 'Usage: /who [ROOM]');
       const reply = await conn.request('who', { room: command.args[0] ? roomArg(command.args[0]) : room });
       if (!reply.ok) return notice('error', reply.error.text);
-      return notice('system', `Users in #${reply.room} (${reply.users.length}): ${reply.users.map((u) => u.username).join(', ')}`);
+      return notice('system', `Users in #${reply.room} (${reply.users.length}): ${reply.users.map(whoName).join(', ')}`);
     }
     case 'rooms':
       return listRooms(command, ctx);
@@ -102,6 +110,7 @@ export async function runCommand(command, ctx) {
     case 'help':
       return notice('system', ['Commands:', ...HELP].join('\n'));
     default:
+      if (MODERATION_COMMANDS.has(command.name)) return runModeration(command, ctx);
       return notice('error', `Unknown command "/${command.name}". Type /help for the list.`);
   }
 }

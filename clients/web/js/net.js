@@ -10,6 +10,16 @@
 const REQUEST_TIMEOUT_MS = 8000;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
+/**
+ * A request refused `rate_limited` (flood control, docs/protocol.md "Flood control") was not
+ * carried out: it is sent again once `retryAfterMs` has passed, up to this many times. Waiting
+ * the server's time keeps the page far below the refusals that would disconnect it.
+ */
+const RATE_LIMIT_RETRIES = 60;
+/** When a `rate_limited` answer carries no usable `retryAfterMs`. */
+const RATE_LIMIT_FALLBACK_MS = 1000;
+/** Requests that are not worth sending late: a typing notice is stale by then. */
+const NOT_RETRIED = new Set(['typing']);
 
 /**
  * `bye` codes after which reconnecting by itself would be wrong: the user quit, another tab
@@ -40,9 +50,19 @@ export class Connection {
     this.quitting = false;
     this.attempt = 0;
     this.timer = null;
+    /**
+     * Until when (Date.now()) the server asked us to hold back: every request waits for it
+     * before going out, so requests made while one waits out a refusal keep their order behind
+     * it instead of overtaking it (and spending budget only to be refused as well).
+     */
+    this.holdUntil = 0;
+    /** How many `rate_limited` refusals were waited out and sent again (shown by the status badge). */
+    this.rateLimitedRetries = 0;
     onState('connecting');
     this.socket.on('connect', () => {
       this.bye = null;
+      // A new connection has budgets of its own: an old refusal's wait no longer applies.
+      this.holdUntil = 0;
       onState('connected');
     });
     this.socket.on('bye', (bye) => {
@@ -96,8 +116,32 @@ export class Connection {
     this.socket.disconnect();
   }
 
-  /** Resolves with the server's ack, or an error ack when offline or on timeout; never rejects. */
+  /**
+   * Resolves with the server's ack, or an error ack when offline or on timeout; never rejects.
+   * A `rate_limited` refusal is waited out and the request sent again (see RATE_LIMIT_RETRIES).
+   */
   async request(event, payload = {}) {
+    const retry = !NOT_RETRIED.has(event);
+    for (let attempt = 0; ; attempt++) {
+      await this.#held();
+      const reply = await this.#requestOnce(event, payload);
+      if (reply.ok || reply.error.code !== 'rate_limited' || !retry || attempt >= RATE_LIMIT_RETRIES) return reply;
+      const wait = Number(reply.error.retryAfterMs);
+      const ms = Number.isFinite(wait) && wait >= 0 ? Math.min(wait, 60_000) : RATE_LIMIT_FALLBACK_MS;
+      this.holdUntil = Math.max(this.holdUntil, Date.now() + ms);
+      this.rateLimitedRetries += 1;
+      this.onRateLimited?.(this.rateLimitedRetries);
+    }
+  }
+
+  /** Waits until the server's last `retryAfterMs` has passed (at once when it has). */
+  async #held() {
+    for (let wait = this.holdUntil - Date.now(); wait > 0; wait = this.holdUntil - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  async #requestOnce(event, payload) {
     // While disconnected, socket.io would buffer the request and send it before we have
     // rejoined, where it could only fail; say so now instead.
     if (!this.socket.connected) return { ok: false, error: { code: 'offline', text: 'Not connected to the server.' } };

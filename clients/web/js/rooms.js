@@ -22,7 +22,10 @@ export class RoomState {
     /** @type {Array<{ type: 'message', message: object } | { type: 'notice', cls: string, text: string, ts: number } | { type: 'pending', item: object }>} */
     this.items = [];
     this.ids = new Set();
+    /** Members, with `role` where known (see app.js, roomUsers). */
     this.users = [];
+    /** Roles may have changed while the room was not shown: ask again when it is. */
+    this.rolesStale = false;
     this.topic = '';
     this.unread = 0;
     this.hasMore = true;

@@ -18,8 +18,30 @@ export function shortTime(ts) {
   return new Date(ts).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
 }
 
-/** One list item for a message or notice of a room. */
-export function itemElement(item, me) {
+/** A member's role as the server names it, and the mark text mode uses for it. */
+const ROLE_MARK = { owner: '@', op: '@', voice: '+' };
+const ROLE_TITLE = { owner: 'Owner of the room', op: 'Operator of the room', voice: 'Has a voice in the room' };
+
+/** The badge beside a name with a role (owner, op, voice); none for anyone else. */
+function roleBadge(role) {
+  if (!Object.hasOwn(ROLE_MARK, role)) return [];
+  const badge = el('span', `role role-${role}`, ROLE_MARK[role]);
+  badge.title = ROLE_TITLE[role];
+  return [badge];
+}
+
+/** name -> role, from a room's member list (users without a role are left out). */
+export function rolesOf(users) {
+  const roles = new Map();
+  for (const user of users) if (typeof user.role === 'string') roles.set(user.username, user.role);
+  return roles;
+}
+
+/**
+ * One list item for a message or notice of a room. `roles` (name -> role) marks authors by
+ * the role they hold in the room now: messages do not carry one, the member list does.
+ */
+export function itemElement(item, me, roles = new Map()) {
   if (item.type === 'notice') {
     const li = el('li', `msg ${item.cls}`);
     li.append(el('span', 'time', shortTime(item.ts)), el('span', 'text', item.text));
@@ -46,7 +68,7 @@ export function itemElement(item, me) {
   } else if (m.kind === 'topic') {
     li.append(time, el('span', 'text', `${m.author} set the topic to: ${m.text}`));
   } else {
-    li.append(time, el('span', 'author', m.author), ...guestMark(m), el('span', 'text', m.text));
+    li.append(time, ...roleBadge(roles.get(m.author)), el('span', 'author', m.author), ...guestMark(m), el('span', 'text', m.text));
   }
   if (m.account === null && m.kind !== 'topic') li.classList.add('by-guest');
   return li;
@@ -63,6 +85,16 @@ function guestMark(m) {
 export class MessageList {
   constructor(list) {
     this.list = list;
+    /** The shown room's roles (name -> role), for the badges beside authors. */
+    this.roles = new Map();
+  }
+
+  /** Takes the shown room's member list; returns whether any role changed (then render again). */
+  setRoles(users) {
+    const next = rolesOf(users);
+    const same = next.size === this.roles.size && [...next].every(([name, role]) => this.roles.get(name) === role);
+    this.roles = next;
+    return !same;
   }
 
   nearBottom() {
@@ -75,13 +107,13 @@ export class MessageList {
 
   render(room, me) {
     const fragment = document.createDocumentFragment();
-    for (const item of room.items) fragment.append(itemElement(item, me));
+    for (const item of room.items) fragment.append(itemElement(item, me, this.roles));
     this.list.replaceChildren(fragment);
   }
 
   append(item, me) {
     const stick = this.nearBottom();
-    this.list.append(itemElement(item, me));
+    this.list.append(itemElement(item, me, this.roles));
     if (stick) this.scrollToBottom();
   }
 
@@ -102,7 +134,8 @@ export function renderUsers(list, countEl, users, me, onPick) {
   const fragment = document.createDocumentFragment();
   for (const user of users) {
     const li = el('li');
-    const button = el('button', '', user.username === me ? `${user.username} (you)` : user.username);
+    const button = el('button', '');
+    button.append(...roleBadge(user.role), el('span', 'name', user.username === me ? `${user.username} (you)` : user.username));
     button.type = 'button';
     button.title = user.username === me ? 'You' : `Send ${user.username} a private message`;
     button.addEventListener('click', () => onPick(user.username));

@@ -401,6 +401,11 @@ export class Chat {
     }
   }
 
+  /** The room's members as `members` gives them, each with its role in the room (owner, op, voice). */
+  async membersWithRoles(roomName: string): Promise<UserRef[]> {
+    return this.#moderation.withRoles(roomName, this.#directory.members(roomName) ?? []);
+  }
+
   /** One room as every node sees it, or null if no node has it. */
   findRoom(roomName: string): Promise<RoomSummary | null> {
     return this.#directory.find(roomName);

@@ -44,6 +44,9 @@ describe('moderation over Socket.IO', () => {
     await bob.waitFor<{ text: string; system?: boolean }>('message', (m) => m.text === 'Olga made Bob an operator of #den.' && m.system === true);
     expect(await gus.waitFor('Olga made Bob an operator of #den.')).toBeTruthy();
     expect(await olga.request('who', { room: 'den' })).toMatchObject({ users: [{ username: 'Olga', role: 'owner' }, { username: 'Bob', role: 'op' }, { username: 'gus' }] });
+    // The member list pushed to pages follows the role change, with the roles.
+    const pushed = await bob.waitFor<{ room: string; users: Array<{ username: string; role?: string }> }>('roomUsers', (p) => p.room === 'den' && p.users.some((u) => u.username === 'Bob' && u.role === 'op'));
+    expect(pushed.users.find((u) => u.username === 'Olga')?.role).toBe('owner');
 
     expect(await bob.request('moderate', { room: 'den', action: 'mute', name: 'gus', seconds: 60 })).toMatchObject({ ok: true, entry: { action: 'mute', detail: 'for 1m' } });
     await gus.waitFor('gus was muted in #den by Bob for 1m.');

@@ -134,6 +134,10 @@ export class SocketDoor implements Door<SocketLink> {
       case 'rename':
         for (const room of this.#chat.roomsOf(event.id)) this.#roomUsers.mark(room);
         break;
+      case 'moderation':
+        // A role, a kick or a ban changes the member list the page shows.
+        this.#roomUsers.mark(event.entry.room);
+        break;
       default:
         break;
     }
@@ -235,8 +239,14 @@ export class SocketDoor implements Door<SocketLink> {
   /** The room's member list (every node's members) to this door's members of the room. */
   #sendRoomUsers(room: string): void {
     if (mirrorSize(this.#io, room) === 0) return;
-    const members = this.#chat.members(room) ?? [];
-    this.#sendToRoom(room, { name: 'roomUsers', payload: { room, users: members.map(wireUser) } });
+    // Roles come from the room's moderation (cached; a store read at worst), so the list follows
+    // a turn later; it is a whole list each time, so a late one is still right.
+    this.#chat.membersWithRoles(room).then(
+      (members) => {
+        if (mirrorSize(this.#io, room) > 0) this.#sendToRoom(room, { name: 'roomUsers', payload: { room, users: members.map(wireUser) } });
+      },
+      (error: unknown) => this.#logger.error({ err: error, room }, 'roomUsers could not be built'),
+    );
   }
 
   /** Sends pending `roomUsers` now (a request's reply may want them to precede it). */

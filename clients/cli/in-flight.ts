@@ -35,7 +35,7 @@ export function changesState(request: ClientRequest): boolean {
 }
 
 export function newClientPrefix(): string {
-  return randomBytes(9).toString('base64url');
+  return randomBytes(9).toString('hex');
 }
 
 export class InFlight {

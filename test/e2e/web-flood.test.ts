@@ -72,6 +72,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web client under flood control (Chromium; skipp
     // Still in every room both ways: a line said in the last one arrives.
     await send(page, 'after the restart');
     await seeMessage(page, 'after the restart', 20_000);
+    // Shown at once as "sending…"; stored once the server has acknowledged it.
+    await page.locator('#messages li.pending').waitFor({ state: 'detached', timeout: 30_000 });
     const stored = (await (await fetch(`http://127.0.0.1:${second.httpPort}/api/rooms/${ROOMS[ROOMS.length - 1]}/messages?limit=5`)).json()) as {
       messages: Array<{ text: string }>;
     };

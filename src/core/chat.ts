@@ -79,6 +79,8 @@ export interface ChatOptions {
   readonly presence?: Presence;
   /** Told of a failure of a port in the background (a presence update, a name release) that no command waits for. */
   readonly onPortError?: (error: unknown) => void;
+  /** With a networked bus: how soon after deliveries a room's sequencer reads the store for unannounced messages (0: never). */
+  readonly tailCheckMs?: number;
   /** Timers for the room sequencers' gap waits; defaults to setTimeout. */
   readonly schedule?: Schedule;
   /** Told when messages missing from the bus were read from the store instead. */
@@ -165,6 +167,7 @@ export class Chat {
       schedule: options.schedule ?? defaultSchedule,
       onGapFilled: options.onGapFilled ?? (() => {}),
       onDeliveryError: options.onDeliveryError ?? (() => {}),
+      tailCheckMs: options.tailCheckMs ?? 0,
     });
     this.#directory = new RoomDirectory({
       rooms: this.#rooms,

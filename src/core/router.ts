@@ -18,6 +18,8 @@ export interface RouterDeps {
   readonly schedule: Schedule;
   readonly onGapFilled: (room: string, fromSeq: number, count: number) => void;
   readonly onDeliveryError: (error: unknown, door: string) => void;
+  /** See SequencerDeps.tailCheckMs (0 in one process: its bus loses nothing). */
+  readonly tailCheckMs?: number;
 }
 
 /**
@@ -90,6 +92,7 @@ export class Router {
         if (room) this.#deliverMessage(room, message, author);
       },
       schedule: this.#deps.schedule,
+      tailCheckMs: this.#deps.tailCheckMs,
       onFill: (roomName, fromSeq, count) => this.#deps.onGapFilled(roomName, fromSeq, count),
     };
     room = new Room(name, topic, lastSeq, lastTs, sequencing);

@@ -13,6 +13,12 @@ export interface SequencerDeps {
   readonly onFill?: (room: string, fromSeq: number, count: number) => void;
   /** Told when the store could not be read; the held messages are delivered as they are. */
   readonly onFillError?: (room: string, error: unknown) => void;
+  /**
+   * With several nodes: this long after a delivery, read the store for messages after the last
+   * one delivered. A node that dies between its commit and its publish leaves messages nobody
+   * announces; when no later message comes to reveal the gap, this finds them. 0: never.
+   */
+  readonly tailCheckMs?: number;
 }
 
 /** How long a message that arrived early waits for the ones before it to arrive by the bus. */
@@ -39,6 +45,9 @@ export class RoomSequencer {
   #last: number;
   readonly #held = new Map<number, Held>();
   #timer: { cancel(): void } | null = null;
+  #tailTimer: { cancel(): void } | null = null;
+  /** The last seq delivered when the tail check was armed: a later delivery arms it again. */
+  #tailArmedAt = 0;
   #filling = false;
 
   /** `lastSeq`: the last message this node's members have already seen (or the room's last when they joined). */
@@ -86,12 +95,39 @@ export class RoomSequencer {
   close(): void {
     this.#timer?.cancel();
     this.#timer = null;
+    this.#tailTimer?.cancel();
+    this.#tailTimer = null;
     this.#held.clear();
   }
 
   #emit(message: ChatMessage, author: string | undefined): void {
     this.#last = message.seq;
     this.#deps.deliver(message, author);
+    this.#armTailCheck();
+  }
+
+  /** At most one store read per tailCheckMs while messages flow, and one after they stop. */
+  #armTailCheck(): void {
+    const every = this.#deps.tailCheckMs ?? 0;
+    if (every <= 0 || this.#tailTimer !== null) return;
+    this.#tailArmedAt = this.#last;
+    this.#tailTimer = this.#deps.schedule(() => void this.#checkTail(), every);
+  }
+
+  async #checkTail(): Promise<void> {
+    this.#tailTimer = null;
+    const armedAt = this.#tailArmedAt;
+    if (!this.#filling) {
+      try {
+        const stored = await this.#deps.fetchAfter(this.#room, this.#last, FILL_PAGE);
+        for (const message of stored) this.accept(message);
+        if (this.#held.size > 0 && !this.#filling) void this.#fill();
+      } catch (error) {
+        this.#deps.onFillError?.(this.#room, error);
+      }
+    }
+    // Deliveries since the check was armed: check once more after they stop.
+    if (this.#last !== armedAt) this.#armTailCheck();
   }
 
   #releaseHeld(): void {

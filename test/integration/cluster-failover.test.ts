@@ -179,7 +179,7 @@ describe.skipIf(CLUSTER_SKIP_REASON !== null)('a cluster losing a node, Redis or
     expect(stored.length).toBe(400 - victim.refused.size - bystander.refused.size);
 
     // The watcher saw every stored message once, in order (filled from the store where the bus lost any).
-    await eventually(async () => watcher.lines.filter((l) => l.includes('"type":"message"')).length >= stored.length, 10_000, 'the watcher caught up');
+    await eventually(async () => watcher.lines.filter((l) => l.includes('"type":"message"')).length >= stored.length, 20_000, 'the watcher caught up');
     const seen = watcher.lines.flatMap((l) => (l.includes('"type":"message"') ? [(JSON.parse(l) as { message: ChatMessage }).message.seq] : []));
     expect(seen).toEqual(stored.map((m) => m.seq));
   }, 90_000);

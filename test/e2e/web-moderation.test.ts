@@ -72,6 +72,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web client moderation (Chromium; skipped when /
     expect(await authorBadges(page, 'said with a voice')).toEqual(['+']);
     await send(page, 'said by the owner');
     await seeMessage(page, 'said by the owner');
+    // Shown at once as "sending…"; the author's badge comes with the acknowledged message.
+    await page.locator('#messages li.pending').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator('#messages li', { has: page.locator('.text', { hasText: 'said by the owner' }) }).first().locator('.role').first().waitFor({ timeout: 10_000 });
     expect(await authorBadges(page, 'said by the owner')).toEqual(['@']);
 
     // A guest sees the same badges, is taken out by the owner's /kick, and is told.

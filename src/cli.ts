@@ -19,6 +19,9 @@ program
 
 const env = (key: keyof Config): string => ENV_NAMES[key];
 
+/** The store folder for the commands that open the store beside a server (token, backup, export, import). */
+const dataDirOption = (): Option => new Option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`);
+
 program
   .command('serve')
   .description('run the chat server')
@@ -97,19 +100,19 @@ token
   .description('make a token for the bot NAME; prints only the token, once')
   .argument('<name>', "the bot's name (registered to the bot the first time)")
   .option('--label <label>', 'a note, e.g. where the token is used', '')
-  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .addOption(dataDirOption())
   .action((name: string, options: { label: string; dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => createToken(config, name, options.label, io)));
 token
   .command('list')
   .description("the bot tokens of a bot, or of every bot a person owns: id, bot, created, label (never the token)")
   .argument('<name>', 'a bot or account name')
-  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .addOption(dataDirOption())
   .action((name: string, options: { dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => listTokens(config, name, io)));
 token
   .command('revoke')
   .description('revoke the token with this id (from `parley token list`)')
   .argument('<id>', 'the token id')
-  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .addOption(dataDirOption())
   .action((id: string, options: { dataDir?: string }) => tokenCommand(options.dataDir, (config, io) => revokeToken(config, id, io)));
 
 program
@@ -117,14 +120,14 @@ program
   .description('a consistent copy of the SQLite history while the server runs (with DATABASE_URL: prints the pg_dump command)')
   .argument('<file>', 'where to write the copy')
   .option('--force', 'replace FILE if it exists')
-  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .addOption(dataDirOption())
   .action((file: string, options: { force?: boolean; dataDir?: string }) => dataCommand(options.dataDir, (config, io) => backupCommand(config, file, options.force === true, io)));
 program
   .command('export')
   .description('the history as NDJSON on stdout: a header, then each room and its messages in order (see README "Keeping the data")')
   .option('--room <room>', 'only this room')
   .option('--since <date>', 'only messages from this date (2026-11-01, UTC) or time (2026-11-01T09:00:00Z) on')
-  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .addOption(dataDirOption())
   .action((options: { room?: string; since?: string; dataDir?: string }) =>
     dataCommand(options.dataDir, (config, io) => exportCommand(config, { room: options.room, since: options.since }, io)),
   );
@@ -132,7 +135,7 @@ program
   .command('import')
   .description('store the history of an export (FILE, or stdin for - or none), keeping rooms, numbers and text; run it while no server uses the store')
   .argument('[file]', 'an export file, or - for stdin')
-  .option('--data-dir <dir>', `folder of the SQLite store [${env('dataDir')}, default ./data]`)
+  .addOption(dataDirOption())
   .action((file: string | undefined, options: { dataDir?: string }) => dataCommand(options.dataDir, (config, io) => importCommand(config, file, io)));
 
 /** Runs one `parley backup|export|import`; its expected refusals are one line on stderr and exit 2. */
